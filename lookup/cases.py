@@ -1,0 +1,143 @@
+"""Lookup case rows: the source of truth for every lookup's state. Data access only."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from lookup.errors import Outcome, TagVerification
+from lookup.identifiers import Identifier
+from lookup.result import LookupResult
+from lookup.tagcheck import verify_tag
+from models import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
+from models.dbtypes import utcnow
+
+
+def create(*, session: Session, tenant_id: int, conversation_id: int, ident: Identifier, tag: str | None,
+           force_refresh: bool = False, user_id: int | None = None, message_id: int | None = None) -> LookupCase:
+    case = LookupCase(tenant_id=tenant_id, conversation_id=conversation_id, message_id=message_id,
+                      created_by_id=user_id, id_type=ident.kind.value, raw_value=ident.raw[:100], value=ident.value,
+                      cache_key=ident.cache_key, tag=(tag or '').strip() or None, force_refresh=force_refresh,
+                      status=CaseStatus.PENDING, stage='queued')
+    session.add(case)
+    session.flush()
+    return case
+
+
+def finish_from_result(case: LookupCase, result: LookupResult, *, cache_row: LookupCache | None,
+                       from_cache: bool) -> None:
+    """Move a case to its final state from an engine result (or a cached one)."""
+    now = utcnow()
+    tag_result = verify_tag(case.tag, result)
+    data = result.model_copy(update={'tag': case.tag, 'tag_verification': tag_result}).model_dump(mode='json')
+    case.result = data
+    case.outcome = result.outcome.value
+    case.tag_verification = tag_result.value
+    case.from_cache = from_cache
+    case.cache_id = cache_row.id if cache_row else None
+    case.result_fetched_at = cache_row.fetched_at if cache_row else now
+    case.stage = None
+    case.lease_until = None
+    case.next_attempt_at = None
+    case.finished_at = now
+    case.updated_at = now
+    if result.outcome.is_success and result.outcome is not Outcome.VEHICLE_NOT_FOUND:
+        case.status = CaseStatus.COMPLETED
+        case.error_code = case.error_message = None
+    else:
+        case.status = CaseStatus.FAILED
+        case.error_code = result.outcome.value
+        case.error_message = (result.error.message if result.error else None) or result.outcome.value
+
+
+def fail(case: LookupCase, *, code: str, message: str, result: LookupResult | None = None) -> None:
+    now = utcnow()
+    case.status = CaseStatus.FAILED
+    case.stage = None
+    case.error_code = code
+    case.error_message = message
+    case.outcome = result.outcome.value if result else case.outcome
+    if result is not None:
+        case.result = result.model_dump(mode='json')
+    case.tag_verification = case.tag_verification or TagVerification.NO_TAG.value
+    case.lease_until = None
+    case.finished_at = now
+    case.updated_at = now
+
+
+def active_for_key(*, session: Session, cache_key: str, for_update: bool = False) -> list[LookupCase]:
+    stmt = select(LookupCase).where(LookupCase.cache_key == cache_key,
+                                    col(LookupCase.status).in_(ACTIVE_STATUSES)).order_by(LookupCase.id)
+    if for_update and session.get_bind().dialect.name == 'postgresql':
+        stmt = stmt.with_for_update()
+    return list(session.exec(stmt).all())
+
+
+def claim(*, session: Session, case_id: int, worker_id: str, lease: timedelta) -> LookupCase | None:
+    """Mark an active case running for this worker.
+
+    None when the case is already final (idempotent re-delivery) or another live worker is already visiting
+    the site for the same key (coalescing: that worker completes this case too).
+    """
+    now = utcnow()
+    case = session.get(LookupCase, case_id)
+    if case is None or case.status not in ACTIVE_STATUSES:
+        return None
+    if session.get_bind().dialect.name == 'postgresql':
+        # Serialise claims per key across workers/hosts; released at commit.
+        session.execute(sa.text('SELECT pg_advisory_xact_lock(hashtext(:k))'), {'k': case.cache_key})
+    busy = session.exec(select(func.count()).select_from(LookupCase).where(
+        LookupCase.cache_key == case.cache_key, LookupCase.id != case_id,
+        LookupCase.status == CaseStatus.RUNNING, col(LookupCase.lease_until) > now)).one()
+    if busy:
+        return None
+    updated = session.execute(
+        sa.update(LookupCase)
+        .where(LookupCase.id == case_id, col(LookupCase.status).in_(ACTIVE_STATUSES))
+        .values(status=CaseStatus.RUNNING, stage='opening', worker_id=worker_id, lease_until=now + lease,
+                attempts=LookupCase.attempts + 1, started_at=func.coalesce(LookupCase.started_at, now),
+                updated_at=now, next_attempt_at=None)).rowcount
+    if not updated:
+        return None
+    return session.get(LookupCase, case_id, populate_existing=True)
+
+
+def set_stage(*, session: Session, cache_key: str, stage: str) -> list[LookupCase]:
+    """Update the progress stage of every active case waiting on this key; returns them for notification."""
+    now = utcnow()
+    rows = active_for_key(session=session, cache_key=cache_key)
+    for case in rows:
+        case.stage = stage
+        case.status = CaseStatus.RUNNING if stage not in ('queued', 'retry_wait', 'queue_unavailable') \
+            else case.status
+        case.updated_at = now
+    return rows
+
+
+def list_for_conversation(*, session: Session, conversation_id: int, limit: int = 100) -> list[LookupCase]:
+    return list(session.exec(select(LookupCase).where(LookupCase.conversation_id == conversation_id)
+                             .order_by(col(LookupCase.id).desc()).limit(limit)).all())
+
+
+def unqueued_pending(*, session: Session, older_than: timedelta) -> list[LookupCase]:
+    """Pending cases that never reached the queue (queue down) or whose queue message was lost."""
+    cutoff = utcnow() - older_than
+    return list(session.exec(select(LookupCase).where(
+        LookupCase.status == CaseStatus.PENDING,
+        sa.or_(LookupCase.stage == 'queue_unavailable',
+               sa.and_(col(LookupCase.updated_at) < cutoff,
+                       sa.or_(col(LookupCase.next_attempt_at).is_(None),
+                              col(LookupCase.next_attempt_at) < cutoff))))).all())
+
+
+def count_recent_site_lookups(*, session: Session, tenant_id: int, since: datetime) -> int:
+    """Cases of a tenant created since `since` that were not cache hits (the embedded-mode rate limit)."""
+    return session.exec(select(func.count()).select_from(LookupCase).where(
+        LookupCase.tenant_id == tenant_id, LookupCase.created_at >= since,
+        col(LookupCase.from_cache).is_(False))).one()
+
+
+def select_running():  # noqa: ANN201
+    return select(LookupCase).where(LookupCase.status == CaseStatus.RUNNING)

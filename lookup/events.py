@@ -1,0 +1,73 @@
+"""Case-changed notifications from workers and services to web processes.
+
+Embedded mode: local sinks (the UI registers one that hops onto NiceGUI's loop).
+Production: Redis pub/sub on CHANNEL; every web process listens and fans out to its own sinks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import redis
+
+from lookup.settings import get_settings
+
+logger = logging.getLogger(__name__)
+CHANNEL = 'podzamenu:events'
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    """`case` (a lookup case changed), `message` (a message arrived) or `cache` (cache rows changed)."""
+    tenant_id: int | None = None
+    conversation_id: int | None = None
+    case_id: int | None = None
+    status: str | None = None
+    stage: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Change:
+        return cls(**json.loads(raw))
+
+
+_local_sinks: list[Callable[[Change], None]] = []
+
+
+def add_local_sink(sink: Callable[[Change], None]) -> None:
+    """Register a callable that receives every change published in (or relayed to) this process (once)."""
+    if sink not in _local_sinks:
+        _local_sinks.append(sink)
+
+
+def deliver_locally(change: Change) -> None:
+    for sink in list(_local_sinks):
+        try:
+            sink(change)
+        except Exception:  # a broken page must not break the worker
+            logger.exception('event sink failed')
+
+
+@lru_cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def publish(change: Change) -> None:
+    """Tell every web process that something changed. Never raises: the DB row stays the truth."""
+    if not get_settings().redis_url:
+        deliver_locally(change)
+        return
+    try:
+        _redis().publish(CHANNEL, change.to_json())
+    except redis.RedisError as exc:
+        # Pages fall back to polling while the channel is down; nothing is lost.
+        logger.warning('could not publish %s: %s', change, exc)
+        deliver_locally(change)

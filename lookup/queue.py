@@ -1,0 +1,42 @@
+"""The embedded Huey consumer (default mode): one worker thread inside the web process."""
+
+from __future__ import annotations
+
+import logging
+
+from huey.consumer import Consumer
+
+logger = logging.getLogger(__name__)
+
+
+class EmbeddedConsumer(Consumer):
+    """A consumer that leaves the signals to uvicorn (huey's own handlers would swallow Ctrl-C)."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+_consumer: EmbeddedConsumer | None = None
+
+
+def start_embedded() -> None:
+    global _consumer
+    from tasks import huey
+
+    # Sole consumer of this queue: locks left by a crash are stale (tasks.py re-enqueues lost cases at start).
+    _consumer = EmbeddedConsumer(huey, workers=1, worker_type='thread', periodic=True, flush_locks=True,
+                                 check_worker_health=True, health_check_interval=5, shutdown_timeout=5,
+                                 max_delay=0.5)  # idle polling of the SQLite queue: pick a job up within 0.5 s
+    _consumer.start()
+    logger.info('embedded Huey consumer started (1 worker thread)')
+
+
+def stop_embedded() -> None:
+    global _consumer
+    if _consumer is None:
+        return
+    from tasks import huey
+    _consumer.stop(graceful=False)
+    huey.notify_interrupted_tasks()
+    _consumer = None
+    logger.info('embedded Huey consumer stopped')

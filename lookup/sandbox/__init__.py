@@ -1,0 +1,5 @@
+"""Offline replica of podzamenu.ru and its Chinese-VIN fallback site: `python -m lookup.sandbox --port 8765`."""
+
+from lookup.sandbox.server import Sandbox
+
+__all__ = ['Sandbox']

@@ -1,0 +1,33 @@
+"""CLI: `python -m lookup.sandbox --port N [--seed S] [--host H] [--render-delay-ms MS]`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+
+from lookup.sandbox.requestlog import RequestLog
+from lookup.sandbox.server import bind_socket, make_server
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog='python -m lookup.sandbox', description=__doc__)
+    parser.add_argument('--host', default='127.0.0.1')
+    parser.add_argument('--port', type=int, default=8765, help='0 picks a free port')
+    parser.add_argument('--seed', type=int, default=0, help='changes every hashed class name')
+    parser.add_argument('--render-delay-ms', type=int, default=1200, help='client-side render delay')
+    args = parser.parse_args(argv)
+    sock = bind_socket(args.host, args.port)
+    url = f'http://{args.host}:{sock.getsockname()[1]}'
+    print(f'sandbox: {url}  (fallback site: {url}/profrf)', flush=True)
+    # uvicorn (in the main thread) shuts down on Ctrl-C/SIGTERM, then re-raises the signal: end quietly with 0.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        make_server(seed=args.seed, render_delay_ms=args.render_delay_ms, log=RequestLog()).run(sockets=[sock])
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    print('sandbox: stopped', flush=True)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,112 @@
+"""API/UI read models (what leaves the service), built from table rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from lookup.result import ErrorInfo
+from models import Conversation, LookupCache, LookupCase, Message
+
+
+class CaseOut(BaseModel):
+    id: int
+    conversation_id: int
+    message_id: int | None
+    id_type: str
+    value: str
+    raw_value: str
+    tag: str | None
+    force_refresh: bool
+    status: str
+    stage: str | None
+    outcome: str | None
+    result: dict[str, Any] | None
+    tag_verification: str | None
+    error: ErrorInfo | None
+    attempts: int
+    from_cache: bool
+    cached_at: datetime | None = None
+    """When the served result was fetched from the site (for `from_cache` cases)."""
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, case: LookupCase) -> CaseOut:
+        return cls(id=case.id, conversation_id=case.conversation_id, message_id=case.message_id,
+                   id_type=case.id_type, value=case.value, raw_value=case.raw_value, tag=case.tag,
+                   force_refresh=case.force_refresh, status=case.status, stage=case.stage, outcome=case.outcome,
+                   result=case.result,
+                   tag_verification=case.tag_verification,
+                   error=ErrorInfo(code=case.error_code, message=case.error_message or '') if case.error_code
+                   else None,
+                   attempts=case.attempts, from_cache=case.from_cache, cached_at=case.result_fetched_at,
+                   created_at=case.created_at, started_at=case.started_at, finished_at=case.finished_at,
+                   updated_at=case.updated_at)
+
+
+class ConversationOut(BaseModel):
+    id: int
+    channel: str
+    external_chat_id: str
+    customer_name: str
+    needs_clarification: bool
+    unread_count: int
+    last_message_text: str
+    last_lookup_status: str | None
+    created_at: datetime
+    last_message_at: datetime
+
+    @classmethod
+    def of(cls, c: Conversation) -> ConversationOut:
+        return cls.model_validate(c, from_attributes=True)
+
+
+class MessageOut(BaseModel):
+    id: int
+    conversation_id: int
+    external_message_id: str | None
+    direction: str
+    author: str
+    text: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, m: Message) -> MessageOut:
+        return cls.model_validate(m, from_attributes=True)
+
+
+class CacheOut(BaseModel):
+    key: str
+    id_type: str
+    value: str
+    outcome: str
+    source: str
+    make: str | None
+    model: str | None
+    gearbox_model: str | None
+    oem: str | None
+    fetched_at: datetime
+    expires_at: datetime
+    result: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, row: LookupCache, *, with_result: bool = False) -> CacheOut:
+        return cls(key=row.cache_key, id_type=row.id_type, value=row.value, outcome=row.outcome, source=row.source,
+                   make=row.make, model=(row.result.get('vehicle') or {}).get('model') if row.result else None,
+                   gearbox_model=row.gearbox_model, oem=row.oem, fetched_at=row.fetched_at,
+                   expires_at=row.expires_at, result=row.result if with_result else None)
+
+
+T = TypeVar('T')
+
+
+class Page(BaseModel, Generic[T]):
+    total: int
+    page: int
+    page_size: int
+    items: list[T]

@@ -1,0 +1,97 @@
+"""Typed settings from the environment (and an optional .env file). Fail fast on unsafe values."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = 'change-me'
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file='.env', env_file_encoding='utf-8', extra='ignore')
+
+    data_dir: Path = Path('data')
+    """Where the embedded mode keeps its SQLite files, screenshots and NiceGUI storage."""
+    database_url: str | None = None
+    """SQLAlchemy URL. Unset: SQLite file under DATA_DIR. Production: postgresql+psycopg://user:pw@host/db."""
+    redis_url: str | None = None
+    """Unset: SqliteHuey under DATA_DIR and an embedded consumer. Set: RedisHuey, pub/sub push, Redis limits."""
+    embedded_worker: bool | None = None
+    """Run the Huey consumer inside the web process. Default: true without REDIS_URL, false with it."""
+
+    podzamenu_base_url: str = 'https://podzamenu.ru'
+    """Base URL of the catalogue (point it at the sandbox for demos and tests)."""
+    prof_rf_base_url: str = 'https://xn--80aagvgd7a1ae.xn--p1acf'
+    """Base URL of the Chinese-VIN fallback site (китайавто.рус)."""
+
+    browser_executable: str | None = None
+    """Chromium binary. Unset: auto-detect /usr/bin/chromium and friends, else Playwright's own browser."""
+    browser_ws_endpoint: str | None = None
+    """Connect to a remote Playwright server (ws://…) instead of launching Chromium locally."""
+    browser_cdp_url: str | None = None
+    """Connect to a remote Chromium over CDP (http://host:9222) instead of launching locally."""
+    browser_headless: bool = True
+    browser_recycle_every: int = Field(50, ge=1)
+    """Relaunch the browser after this many lookups (keeps memory flat)."""
+    block_assets: bool = True
+    """Abort image/font/media requests during lookups (they carry no data we read)."""
+
+    lookup_deadline_s: float = Field(90.0, gt=0)
+    """Hard wall-clock deadline of one lookup attempt; the browser is killed when it passes."""
+    lookup_retries: int = Field(2, ge=0)
+    """Retries of transient outcomes (SITE_ERROR, TIMEOUT, BLOCKED). The only retry layer."""
+    lookup_retry_delay_s: float = Field(5.0, ge=0)
+    """First retry delay; doubles on each further retry."""
+    site_concurrency: int = Field(1, ge=1)
+    """At most this many concurrent browser sessions per site across all workers."""
+
+    cache_ttl_days: float = Field(30.0, gt=0)
+    """How long a definitive result is served from the cache."""
+    negative_cache_ttl_hours: float = Field(24.0, gt=0)
+    """TTL for VEHICLE_NOT_FOUND results (the site may learn the VIN later)."""
+
+    rate_limit_per_minute: int = Field(30, ge=1)
+    """Lookups per tenant per minute that reach the queue (cache hits do not count)."""
+
+    host: str = '0.0.0.0'
+    port: int = 8080
+    storage_secret: str = PLACEHOLDER_SECRET
+    """Signs NiceGUI's session cookie. The placeholder is refused outside demo mode."""
+    demo_mode: bool = False
+    """Seed demo data (tenant, admin + manager, conversations). Never enable in production."""
+    log_level: str = 'INFO'
+
+    @field_validator('podzamenu_base_url', 'prof_rf_base_url')
+    @classmethod
+    def _strip_slash(cls, v: str) -> str:
+        return v.rstrip('/')
+
+    @model_validator(mode='after')
+    def _check(self) -> Settings:
+        if not self.demo_mode and self.storage_secret in ('', PLACEHOLDER_SECRET):
+            raise ValueError('STORAGE_SECRET must be set to a random value outside demo mode '
+                             '(e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`).')
+        return self
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f'sqlite:///{(self.data_dir / "app.db").as_posix()}'
+
+    @property
+    def run_embedded_worker(self) -> bool:
+        return self.embedded_worker if self.embedded_worker is not None else not self.redis_url
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / 'evidence'
+
+
+@lru_cache
+def get_settings() -> Settings:
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings

@@ -1,0 +1,19 @@
+"""What one site run hands back to the engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lookup.errors import Outcome
+from lookup.result import Gearbox, Vehicle
+
+
+@dataclass
+class Answer:
+    outcome: Outcome
+    vehicle: Vehicle = field(default_factory=Vehicle)
+    gearbox: Gearbox = field(default_factory=Gearbox)
+    dom_diag: dict[str, int] = field(default_factory=dict)
+    text_excerpt: str | None = None
+    message: str | None = None
+    parse_failed: bool = False

@@ -1,0 +1,33 @@
+"""Playwright steps on the fallback site: open the VIN search, wait until it settles, snapshot the DOM."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from playwright.sync_api import Page
+
+from lookup.errors import Outcome
+from lookup.run import PageProblem, Run
+from lookup.sites.podzamenu.flow import snapshot
+from lookup.sites.profrf import selectors as S
+
+
+def search_url(base_url: str, vin: str) -> str:
+    return f'{base_url}{S.SEARCH_PATH}?query={quote(vin, safe="")}&type=vin'
+
+
+def open_answer(page: Page, run: Run, base_url: str, vin: str) -> dict[str, Any]:
+    """Go to the VIN search and return the settled page's DOM snapshot."""
+    url = search_url(base_url, vin)
+    with run.step('goto:fallback', url):
+        response = page.goto(url, wait_until='domcontentloaded', timeout=run.ms())
+    status = response.status if response is not None else 0
+    if status in (401, 403, 429):
+        raise PageProblem(Outcome.BLOCKED, f'HTTP {status} on the fallback site')
+    if status >= 500:
+        raise PageProblem(Outcome.SITE_ERROR, f'HTTP {status} on the fallback site')
+    with run.step('wait:fallback-settled'):
+        page.wait_for_function('q => window.__lk && window.__lk.settled(q)', arg=S.SETTLE_QUIET_MS, polling='raf',
+                               timeout=run.ms())
+    return snapshot(page, run)

@@ -1,0 +1,19 @@
+"""One fallback-site lookup (VIN only)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page
+
+from lookup.identifiers import Identifier
+from lookup.run import Run
+from lookup.sites.answer import Answer
+from lookup.sites.profrf import flow, parse
+
+SOURCE = 'profrf'
+
+
+def lookup(page: Page, run: Run, ident: Identifier, base_url: str) -> Answer:
+    snap = flow.open_answer(page, run, base_url, ident.value)
+    answer = parse.parse_answer(snap)
+    run.use(f'fallback:{answer.outcome}')
+    return answer

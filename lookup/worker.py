@@ -1,0 +1,145 @@
+"""What the queue worker does with one case: claim, cache check, one site visit, fan-out, notify."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+
+from lookup import cache, cases, events
+from lookup.db import session_scope
+from lookup.errors import Outcome, TransientLookupFailure
+from lookup.identifiers import parse
+from lookup.limits import site_slot
+from lookup.result import LookupResult
+from lookup.settings import Settings, get_settings
+from models import CaseStatus, LookupCase
+from models.dbtypes import utcnow
+
+logger = logging.getLogger(__name__)
+_local = threading.local()
+LEASE_MARGIN_S = 30
+
+
+def worker_id() -> str:
+    return f'{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}'
+
+
+def engine():  # noqa: ANN201  (lookup.engine.Engine; imported lazily: Playwright is heavy)
+    """The Playwright engine of this worker thread (created on first use, one browser per thread)."""
+    if getattr(_local, 'engine', None) is None:
+        from lookup.engine import Engine
+        _local.engine = Engine(get_settings())
+    return _local.engine
+
+
+def close_engine() -> None:
+    eng = getattr(_local, 'engine', None)
+    if eng is not None:
+        _local.engine = None
+        eng.close()
+
+
+def start_heartbeat() -> None:
+    from lookup.heartbeat import Heartbeat
+    _local.heartbeat = Heartbeat(worker_id())
+    _local.heartbeat.start()
+
+
+def stop_heartbeat() -> None:
+    hb = getattr(_local, 'heartbeat', None)
+    if hb is not None:
+        hb.stop()
+
+
+def _current(case_id: int | None) -> None:
+    from lookup import heartbeat
+    hb = getattr(_local, 'heartbeat', None)
+    if hb is not None:
+        hb.current = case_id
+    heartbeat.beat(worker_id(), case_id)
+
+
+def notify(case: LookupCase) -> None:
+    events.publish(events.Change(kind='case', tenant_id=case.tenant_id, conversation_id=case.conversation_id,
+                                 case_id=case.id, status=case.status, stage=case.stage))
+
+
+def run_case(case_id: int, *, retries_left: int) -> None:
+    """Run one attempt for a case and every case coalesced with it (same cache key)."""
+    _current(case_id)
+    try:
+        _run_case(case_id, retries_left=retries_left)
+    finally:
+        _current(None)
+
+
+def _run_case(case_id: int, *, retries_left: int) -> None:
+    settings = get_settings()
+    lease = timedelta(seconds=settings.lookup_deadline_s + LEASE_MARGIN_S)
+    with session_scope() as s:
+        case = cases.claim(session=s, case_id=case_id, worker_id=worker_id(), lease=lease)
+        if case is None:
+            logger.info('case %s is already final; nothing to do', case_id)
+            return
+        key, force = case.cache_key, case.force_refresh
+        waiting = cases.set_stage(session=s, cache_key=key, stage='opening')
+        hit = None if force else cache.get_fresh(session=s, cache_key=key)
+        if hit is not None:  # another job filled the cache while this one waited in the queue
+            result = LookupResult.model_validate(hit.result)
+            for c in waiting:
+                cases.finish_from_result(c, result, cache_row=hit, from_cache=True)
+    for c in waiting:
+        notify(c)
+    if hit is not None:
+        return
+
+    ident = parse(case.value, case.id_type)
+
+    def on_stage(stage: str) -> None:
+        with session_scope() as s2:
+            for c2 in cases.set_stage(session=s2, cache_key=key, stage=stage):
+                notify(c2)
+
+    with site_slot('podzamenu', settings, timeout=settings.lookup_deadline_s * 2) as got_slot:
+        if not got_slot:
+            result = LookupResult(query=ident.value, id_type=ident.kind.value, outcome=Outcome.TIMEOUT,
+                                  error={'code': 'SITE_BUSY', 'message': 'No free browser slot for the site.'})
+        else:
+            result = engine().lookup(ident, None, on_stage=on_stage)
+    _record(key, result, retries_left=retries_left, settings=settings)
+
+
+def _record(key: str, result: LookupResult, *, retries_left: int, settings: Settings) -> None:
+    with session_scope() as s:
+        waiting = cases.active_for_key(session=s, cache_key=key, for_update=True)
+        if result.outcome.transient and retries_left > 0:
+            delay = _retry_delay(settings, retries_left)
+            for c in waiting:
+                c.status = CaseStatus.PENDING
+                c.stage = 'retry_wait'
+                c.outcome = result.outcome.value
+                c.error_code = result.outcome.value
+                c.error_message = result.error.message if result.error else result.outcome.value
+                c.next_attempt_at = utcnow() + timedelta(seconds=delay)
+                c.lease_until = None
+                c.updated_at = utcnow()
+        elif result.outcome.transient:
+            for c in waiting:
+                cases.fail(c, code=result.outcome.value, result=result,
+                           message=result.error.message if result.error else result.outcome.value)
+        else:
+            row = cache.store(session=s, cache_key=key, result=result, settings=settings)
+            for c in waiting:
+                cases.finish_from_result(c, result, cache_row=row, from_cache=False)
+    for c in waiting:
+        notify(c)
+    if result.outcome.transient and retries_left > 0:
+        raise TransientLookupFailure(result.outcome, result.error.message if result.error else '')
+
+
+def _retry_delay(settings: Settings, retries_left: int) -> float:
+    attempt = settings.lookup_retries - retries_left  # 0 for the first retry
+    return settings.lookup_retry_delay_s * (2 ** attempt)

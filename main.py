@@ -1,0 +1,68 @@
+"""Composition root: logging, settings, routes and pages, startup/shutdown, ui.run.
+
+    python main.py                 the app (embedded default: SQLite + in-process Huey consumer)
+    python main.py demo            the app + the offline site sandbox + demo data
+    python main.py create-user …   see `python main.py --help`
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+DEMO = len(sys.argv) > 1 and sys.argv[1] == 'demo' and not os.environ.get('NICEGUI_USER_SIMULATION')
+if DEMO:
+    from lookup.demo_env import prepare_demo_environment
+
+    prepare_demo_environment()
+
+from lookup.settings import get_settings  # noqa: E402  (demo mode sets the environment first)
+
+settings = get_settings()
+os.environ.setdefault('NICEGUI_STORAGE_PATH', str(settings.data_dir / 'nicegui'))
+logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
+
+from nicegui import app, ui  # noqa: E402
+
+from lookup import api, db, demo, queue  # noqa: E402
+from ui import live  # noqa: E402
+from ui.pages import cache, conversation, conversations, dashboard, login, users  # noqa: E402
+from ui.session import AuthMiddleware  # noqa: E402
+
+logger = logging.getLogger('main')
+
+
+def startup() -> None:
+    db.migrate()
+    if settings.demo_mode:
+        demo.seed()
+    if settings.run_embedded_worker:
+        queue.start_embedded()
+
+
+def shutdown() -> None:
+    if settings.run_embedded_worker:
+        queue.stop_embedded()
+
+
+def setup() -> None:
+    """Register everything on NiceGUI's app (re-run by the `user` test fixture, which resets NiceGUI's globals)."""
+    app.add_middleware(AuthMiddleware)
+    api.install(app)
+    for page in (login, conversations, conversation, cache, dashboard, users):
+        page.register()
+    live.install()
+    app.on_startup(startup)
+    app.on_shutdown(shutdown)
+
+
+setup()
+
+if __name__ in {'__main__', '__mp_main__'}:
+    if len(sys.argv) > 1 and sys.argv[1] not in ('demo',) and not os.environ.get('NICEGUI_USER_SIMULATION'):
+        from lookup.cli import main as cli_main
+
+        sys.exit(cli_main(sys.argv[1:]))
+    ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup', storage_secret=settings.storage_secret,
+           reload=False, show=False, fastapi_docs=True, language='ru', favicon='⚙️')

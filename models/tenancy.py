@@ -1,0 +1,51 @@
+"""Tenants, users and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.dbtypes import TZDateTime, utcnow
+
+
+class Role(StrEnum):
+    ADMIN = 'admin'
+    MANAGER = 'manager'
+    VIEWER = 'viewer'
+
+
+class Tenant(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key='tenant.id', index=True)
+    username: str = Field(max_length=100, unique=True, index=True)
+    full_name: str = Field(default='', max_length=200)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default=Role.MANAGER, sa_type=sa.String(16))
+    locale: str = Field(default='ru', max_length=8)
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = 'api_token'
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key='user.id', index=True)
+    tenant_id: int = Field(foreign_key='tenant.id', index=True)
+    name: str = Field(max_length=100)
+    prefix: str = Field(max_length=16, index=True)
+    """First characters of the token, shown in the UI to tell tokens apart."""
+    token_hash: str = Field(max_length=128, unique=True)
+    """sha256 of the token (tokens are long random strings, so a fast hash is enough)."""
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=TZDateTime)

@@ -1,0 +1,132 @@
+"""Browser lifecycle: the hard deadline, crash recovery, recycling, a remote CDP browser and the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import psutil
+import pytest
+
+from lookup.engine import Engine
+from lookup.errors import Outcome
+from lookup.identifiers import parse
+from lookup.result import LookupResult
+from lookup.sandbox import Sandbox
+from lookup.sites.podzamenu import site as podzamenu_site
+from tests.engine.conftest import engine_settings
+
+pytestmark = pytest.mark.browser
+
+UNKNOWN_VIN = 'XTA21099SYNTH0001'
+
+
+def test_hard_deadline_holds_when_playwright_hangs(engine_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Playwright call that never returns is ended by the watchdog; the next lookup gets a new browser."""
+    engine = Engine(engine_settings(engine_sandbox, lookup_deadline_s=4))
+    try:
+        def hang(page, run, ident, base_url):  # noqa: ANN001, ANN202
+            page.goto(f'{base_url}/', wait_until='domcontentloaded')
+            return page.evaluate('() => new Promise(() => {})')  # no timeout exists for evaluate
+
+        monkeypatch.setattr(podzamenu_site, 'lookup', hang)
+        started = time.monotonic()
+        result = engine.lookup(parse(UNKNOWN_VIN))
+        elapsed = time.monotonic() - started
+        assert result.outcome is Outcome.TIMEOUT
+        assert result.error is not None and result.error.code == 'TIMEOUT'
+        assert elapsed < 4 + 4
+        monkeypatch.undo()
+        session = engine.pool.session()
+        launches = session.launches
+        after = engine.lookup(parse(UNKNOWN_VIN))
+        assert after.outcome is Outcome.VEHICLE_NOT_FOUND
+        assert session.launches == launches + 1
+    finally:
+        engine.close()
+
+
+def test_crashed_browser_is_relaunched(engine_sandbox: Sandbox) -> None:
+    engine = Engine(engine_settings(engine_sandbox))
+    try:
+        assert engine.lookup(parse(UNKNOWN_VIN)).outcome is Outcome.VEHICLE_NOT_FOUND
+        session = engine.pool.session()
+        pids = session.browser_pids()
+        assert pids
+        for pid in pids:
+            psutil.Process(pid).kill()
+        result = engine.lookup(parse(UNKNOWN_VIN))
+        assert result.outcome is Outcome.VEHICLE_NOT_FOUND, result.error
+        assert session.launches == 2
+    finally:
+        engine.close()
+
+
+def test_browser_is_recycled(engine_sandbox: Sandbox) -> None:
+    engine = Engine(engine_settings(engine_sandbox, browser_recycle_every=2))
+    try:
+        for _ in range(3):
+            assert engine.lookup(parse(UNKNOWN_VIN)).outcome is Outcome.VEHICLE_NOT_FOUND
+        assert engine.pool.session().launches == 2
+    finally:
+        engine.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def cdp_chromium() -> Iterator[str]:
+    exe = shutil.which('chromium') or '/usr/bin/chromium'
+    port = _free_port()
+    profile = tempfile.mkdtemp(prefix='cdp-')
+    proc = subprocess.Popen([exe, '--headless', '--no-sandbox', '--disable-gpu', f'--remote-debugging-port={port}',
+                             f'--user-data-dir={profile}', 'about:blank'],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f'http://127.0.0.1:{port}'
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f'{url}/json/version', timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_remote_browser_over_cdp(engine_sandbox: Sandbox, cdp_chromium: str) -> None:
+    engine = Engine(engine_settings(engine_sandbox, browser_cdp_url=cdp_chromium))
+    try:
+        result = engine.lookup(parse(UNKNOWN_VIN))
+        assert result.outcome is Outcome.VEHICLE_NOT_FOUND
+        assert engine.pool.session().remote
+    finally:
+        engine.close()
+
+
+def test_cli_prints_one_result_per_line(engine_sandbox: Sandbox) -> None:
+    env = {**os.environ, 'PODZAMENU_BASE_URL': engine_sandbox.url, 'PROF_RF_BASE_URL': engine_sandbox.profrf_url,
+           'STORAGE_SECRET': 'change-me', 'DEMO_MODE': '0', 'DATA_DIR': tempfile.mkdtemp(prefix='cli-')}
+    out = subprocess.run([sys.executable, '-m', 'lookup', UNKNOWN_VIN, 'NOT-A-VIN!!', '--json', '--tag', 'AT'],
+                         capture_output=True, text=True, env=env, timeout=120, cwd=os.getcwd())
+    lines = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    assert len(lines) == 2, out.stderr
+    result = LookupResult.model_validate(lines[0])
+    assert result.outcome is Outcome.VEHICLE_NOT_FOUND and result.tag == 'AT'
+    assert result.evidence.source == 'podzamenu' and result.evidence.steps
+    assert lines[1]['error']['code'] and lines[1]['query'] == 'NOT-A-VIN!!'

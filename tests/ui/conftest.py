@@ -1,0 +1,67 @@
+"""NiceGUI `user` fixture helpers: log in as a demo user, put results in the cache."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User
+
+from lookup import cache
+from lookup.db import session_scope
+from lookup.errors import OemStatus, Outcome
+from lookup.result import Evidence, Gearbox, LookupResult, OemCandidate, Vehicle
+from lookup.settings import get_settings
+
+
+async def login(user: User, username: str = 'manager', password: str | None = None) -> None:
+    await user.open('/login')
+    user.find(marker='username').type(username)
+    user.find(marker='password').type(password or f'{username}-demo-1')
+    user.find(marker='login-submit').click()
+    await user.should_see('Диалоги', retries=50)
+
+
+def cached_result(vin: str, oem: str = '09G300035M', make: str = 'VOLKSWAGEN') -> LookupResult:
+    result = LookupResult(query=vin, id_type='VIN', outcome=Outcome.FOUND,
+                          vehicle=Vehicle(make=make, model='GOLF', year='2010'),
+                          gearbox=Gearbox(model='KCK', raw_model='KCK(6S)', factory_code='KCK', oem=oem,
+                                          oem_status=OemStatus.FOUND,
+                                          oem_candidates=[OemCandidate(oem=oem, name='Коробка передач в сборе')]),
+                          evidence=Evidence(source='podzamenu', final_url='http://sandbox/x', duration_ms=2100))
+    with session_scope() as s:
+        cache.store(session=s, cache_key=f'VIN:{vin}', result=result, settings=get_settings())
+    return result
+
+
+@pytest.fixture
+async def manager(user: User) -> User:
+    await login(user)
+    return user
+
+
+async def eventually(condition, timeout: float = 5.0) -> None:  # noqa: ANN001
+    """Await until `condition()` holds (handlers run io_bound work in threads)."""
+    import asyncio
+    import time
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError('condition not met in time')
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def conversation_id() -> int:
+    """A fresh conversation of the demo tenant (tests share one database, so each gets its own)."""
+    import uuid
+
+    from sqlmodel import select
+
+    from models import Conversation, Message, Tenant
+    with session_scope() as s:
+        tenant = s.exec(select(Tenant).where(Tenant.slug == 'demo')).one()
+        conv = Conversation(tenant_id=tenant.id, channel='telegram', external_chat_id=uuid.uuid4().hex,
+                            customer_name='Тестовый клиент', last_message_text='Нужна коробка')
+        s.add(conv)
+        s.flush()
+        s.add(Message(tenant_id=tenant.id, conversation_id=conv.id, text='Нужна коробка', author='Тестовый клиент'))
+        return conv.id

@@ -1,0 +1,146 @@
+"""A lookup case card: live stage while it runs, then vehicle, gearbox, OEM, candidates and evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from nicegui import ui
+
+from lookup.schemas import CaseOut
+from models.dbtypes import utcnow
+from ui.formatting import ago, when
+from ui.i18n import t
+
+STATUS_COLORS = {'pending': 'grey-7', 'running': 'primary', 'completed': 'positive', 'failed': 'negative'}
+TAG_COLORS = {'VERIFIED_MATCH': 'positive', 'MISMATCH': 'negative', 'UNVERIFIED': 'warning'}
+
+
+def _field(label: str, value: str | None, *, mono: bool = False, mark: str | None = None) -> None:
+    with ui.column().classes('gap-0'):
+        ui.label(label).classes('label')
+        el = ui.label(value or '—').classes('mono' if mono else '')
+        if mark:
+            el.mark(mark)
+
+
+def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Callable[[int], Awaitable[None]],
+              on_refresh: Callable[[int], Awaitable[None]]) -> None:
+    result = case.result or {}
+    with ui.card().classes('case-card w-full').mark(f'case-card case-{case.id} case-{case.status}'):
+        with ui.row().classes('w-full items-center justify-between'):
+            with ui.row().classes('items-center gap-2'):
+                ui.badge(t(f'status.{case.status}'), color=STATUS_COLORS.get(case.status, 'grey')) \
+                    .mark('case-status')
+                ui.label(f'{case.id_type} {case.value}').classes('mono font-medium')
+                if case.tag:
+                    ui.label(t('case.tag', tag=case.tag)).classes('text-sm text-grey-8')
+                if case.from_cache and case.cached_at:
+                    ui.badge(t('case.from_cache', age=ago(case.cached_at)), color='blue-grey-5') \
+                        .props('outline').mark('case-from-cache')
+                if case.tag_verification and case.tag_verification != 'NO_TAG':
+                    ui.badge(t(f'tag.{case.tag_verification}'), color=TAG_COLORS.get(case.tag_verification)) \
+                        .mark('case-tag-verification')
+            ui.label(when(case.created_at)).classes('text-xs text-grey-7')
+        if case.status in ('pending', 'running'):
+            _progress(case, queue_position)
+        elif case.status == 'completed':
+            _result(case, result, on_refresh)
+        else:
+            _failure(case, result, on_retry)
+
+
+def _progress(case: CaseOut, queue_position: int | None) -> None:
+    with ui.row().classes('items-center gap-3'):
+        ui.spinner(size='sm')
+        text = t(f'stage.{case.stage}') if case.stage else t(f'status.{case.status}')
+        if case.stage in (None, 'queued') and queue_position:
+            text += ' · ' + t('case.queue_pos', n=queue_position)
+        if case.stage in ('retry_wait', 'queue_unavailable') and case.error:
+            text += f' ({t("outcome." + case.error.code)})' if case.error.code.isupper() else ''
+        ui.label(text).mark('case-stage')
+        elapsed = ui.label('').classes('text-grey-7 text-sm')
+
+        def tick() -> None:
+            elapsed.text = t('case.elapsed', s=int((utcnow() - case.created_at).total_seconds()))
+
+        tick()
+        ui.timer(1.0, tick)
+
+
+def _result(case: CaseOut, result: dict, on_refresh: Callable[[int], Awaitable[None]]) -> None:
+    vehicle = result.get('vehicle') or {}
+    gearbox = result.get('gearbox') or {}
+    evidence = result.get('evidence') or {}
+    outcome = case.outcome or ''
+    ui.label(t(f'outcome.{outcome}')).classes('text-sm text-grey-8').mark('case-outcome')
+    with ui.row().classes('w-full gap-8 items-start'):
+        car = ' '.join(v for v in (vehicle.get('make'), vehicle.get('model')) if v)
+        extra = ', '.join(v for v in (vehicle.get('year'), vehicle.get('engine'), vehicle.get('body')) if v)
+        _field(t('case.vehicle'), car + (f' ({extra})' if extra else ''), mark='case-vehicle')
+        _field(t('case.gearbox'), gearbox.get('model') or t('case.no_gearbox'), mono=True, mark='case-gearbox')
+        _field(t('case.factory_code'), gearbox.get('factory_code'), mono=True, mark='case-factory-code')
+        with ui.column().classes('gap-0'):
+            ui.label(t('case.oem')).classes('label')
+            with ui.row().classes('items-center gap-1'):
+                oem = gearbox.get('oem')
+                ui.label(oem or '—').classes('mono text-lg font-medium').mark('case-oem')
+                if oem:
+                    ui.button(icon='content_copy', on_click=lambda o=oem: _copy(o)).props('flat dense round size=sm') \
+                        .tooltip(t('case.copy')).mark('case-copy')
+    if gearbox.get('raw_model') and gearbox.get('raw_model') != gearbox.get('model'):
+        ui.label(gearbox['raw_model']).classes('text-xs text-grey-7')
+    if gearbox.get('needs_manual_kpp_code'):
+        ui.label(t('case.manual_kpp')).classes('text-warning text-sm')
+    candidates = gearbox.get('oem_candidates') or []
+    if candidates:
+        with ui.expansion(t('case.candidates', n=len(candidates))).classes('w-full').props('dense'):
+            ui.table(columns=[{'name': 'oem', 'label': 'OEM', 'field': 'oem', 'align': 'left'},
+                              {'name': 'name', 'label': t('case.name'), 'field': 'name', 'align': 'left'}],
+                     rows=[{'oem': c.get('oem'), 'name': c.get('name') or ''} for c in candidates]) \
+                .props('dense flat').classes('w-full')
+    _footer(case, evidence, on_refresh=on_refresh)
+
+
+def _failure(case: CaseOut, result: dict, on_retry: Callable[[int], Awaitable[None]]) -> None:
+    code = case.error.code if case.error else (case.outcome or '')
+    reason = t(f'outcome.{code}') if f'outcome.{code}' in _known() else (case.error.message if case.error else code)
+    ui.label(reason).classes('text-negative font-medium').mark('case-error')
+    if case.error and case.error.message and case.error.message != code:
+        ui.label(case.error.message).classes('text-sm text-grey-8').mark('case-error-detail')
+    evidence = (result or {}).get('evidence') or {}
+    if evidence.get('screenshot'):
+        with ui.expansion(t('case.screenshot')).props('dense').classes('w-full'):
+            ui.image(f'/api/lookups/{case.id}/screenshot').classes('w-full max-w-3xl border')
+    _footer(case, evidence, on_retry=on_retry)
+
+
+def _footer(case: CaseOut, evidence: dict, *, on_refresh: Callable[[int], Awaitable[None]] | None = None,
+            on_retry: Callable[[int], Awaitable[None]] | None = None) -> None:
+    with ui.row().classes('w-full items-center justify-between text-xs text-grey-7'):
+        with ui.row().classes('items-center gap-3'):
+            if evidence.get('source'):
+                url = evidence.get('final_url')
+                if url:
+                    ui.link(f'{t("case.source")}: {evidence["source"]}', url, new_tab=True)
+                else:
+                    ui.label(f'{t("case.source")}: {evidence["source"]}')
+            if evidence.get('duration_ms') and not case.from_cache:
+                ui.label(t('case.duration', s=f'{evidence["duration_ms"] / 1000:.1f}'))
+            if case.attempts > 1:
+                ui.label(t('case.attempts', n=case.attempts))
+        if on_retry:
+            ui.button(t('case.retry'), icon='replay', on_click=lambda: on_retry(case.id)) \
+                .props('flat dense no-caps').mark('case-retry')
+        if on_refresh:
+            ui.button(t('case.refresh'), icon='refresh', on_click=lambda: on_refresh(case.id)) \
+                .props('flat dense no-caps').mark('case-refresh')
+
+
+def _known() -> set[str]:
+    from ui.i18n import RU
+    return set(RU)
+
+
+def _copy(text: str) -> None:
+    ui.clipboard.write(text)
+    ui.notify(t('case.copied'), type='positive', timeout=1000)

@@ -1,0 +1,69 @@
+"""The lookup dialog: live validation while typing, optional tag, force refresh, Enter submits."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from nicegui import run, ui
+
+from lookup import identifiers, service
+from lookup.errors import InvalidIdentifier, LookupError_
+from ui.i18n import error_text, t
+from ui.session import current_actor
+
+
+def describe(value: str) -> tuple[bool, str]:
+    """(ok, hint) for the text typed so far."""
+    if not value.strip():
+        return False, ''
+    try:
+        ident = identifiers.parse(value)
+    except InvalidIdentifier as exc:
+        return False, error_text(exc.code, exc.message, **exc.params)
+    hints = [t('lookup.detected_vin') if ident.kind is identifiers.IdType.VIN else t('lookup.detected_frame')]
+    hints[0] += f': {ident.value}'
+    if ident.lookalikes_converted:
+        hints.append(t('lookup.lookalikes'))
+    if 'CHECK_DIGIT_MISMATCH' in ident.hints:
+        hints.append(t('lookup.checkdigit'))
+    return True, ' · '.join(hints)
+
+
+def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[None]], *, value: str = '') -> None:
+    actor = current_actor()
+    with ui.dialog() as dialog, ui.card().classes('w-[32rem]').mark('lookup-dialog'):
+        ui.label(t('lookup.dialog')).classes('text-lg')
+        vin = ui.input(t('lookup.value'), value=value).props('autofocus outlined').classes('w-full mono') \
+            .mark('lookup-value')
+        hint = ui.label('').classes('text-sm').mark('lookup-hint')
+        tag = ui.input(t('lookup.tag')).props('outlined dense').classes('w-full').mark('lookup-tag')
+        force = ui.checkbox(t('lookup.force')).mark('lookup-force')
+        error = ui.label('').classes('text-negative text-sm').mark('lookup-error')
+
+        def validate() -> bool:
+            ok, text = describe(vin.value or '')
+            hint.text = text
+            hint.classes(replace='text-sm ' + ('text-positive' if ok else 'text-negative'))
+            return ok
+
+        async def submit() -> None:
+            if not validate():
+                return
+            try:
+                await run.io_bound(lambda: service.submit_lookup(
+                    actor, conversation_id, vin.value, tag=tag.value or None, force_refresh=bool(force.value)))
+            except LookupError_ as exc:
+                error.text = error_text(exc.code, exc.message, **exc.params)
+                return
+            dialog.close()
+            await on_done()
+
+        vin.on_value_change(lambda: validate())
+        for field in (vin, tag):
+            field.on('keydown.enter', submit)
+        with ui.row().classes('w-full justify-end'):
+            ui.button(t('lookup.cancel'), on_click=dialog.close).props('flat')
+            ui.button(t('lookup.submit'), icon='search', on_click=submit).mark('lookup-submit')
+        if value:
+            validate()
+    dialog.open()

@@ -1,0 +1,61 @@
+"""Live updates: changes from workers reach every open page over NiceGUI's websocket.
+
+Embedded mode: the worker thread hands each change to NiceGUI's event loop (call_soon_threadsafe).
+Production: a Redis pub/sub listener (reconnecting) in the web process emits the same Event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from nicegui import Event, app, background_tasks, core
+
+from lookup import events
+from lookup.settings import get_settings
+
+logger = logging.getLogger(__name__)
+changed = Event[events.Change]()
+state = {'channel_ok': True}
+"""False while the pub/sub channel is down: pages then poll the database."""
+
+
+def _hop_onto_loop(change: events.Change) -> None:
+    loop = core.loop
+    if loop is None or loop.is_closed():
+        return
+    loop.call_soon_threadsafe(changed.emit, change)
+
+
+async def _listen_redis(url: str) -> None:
+    import redis.asyncio as aioredis
+    delay = 0.5
+    while True:
+        client = aioredis.Redis.from_url(url, health_check_interval=10, socket_connect_timeout=3)
+        try:
+            async with client.pubsub() as ps:
+                await ps.subscribe(events.CHANNEL)
+                state['channel_ok'] = True
+                delay = 0.5
+                logger.info('listening for changes on redis channel %s', events.CHANNEL)
+                while True:
+                    msg = await ps.get_message(ignore_subscribe_messages=True, timeout=5.0)
+                    if msg and msg.get('type') == 'message':
+                        changed.emit(events.Change.from_json(msg['data']))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            state['channel_ok'] = False
+            logger.warning('event channel down (%s); pages poll until it is back', exc)
+            await asyncio.sleep(delay)  # reconnect backoff (not a page wait)
+            delay = min(delay * 2, 5.0)
+        finally:
+            await client.aclose()
+
+
+def install() -> None:
+    """Called once by the composition root."""
+    events.add_local_sink(_hop_onto_loop)
+    url = get_settings().redis_url
+    if url:
+        app.on_startup(lambda: background_tasks.create(_listen_redis(url), name='redis-events'))

@@ -1,0 +1,123 @@
+"""Cached results: server-side table, search, sort, invalidate one / selected / all."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from lookup import service
+from lookup.errors import LookupError_
+from models.dbtypes import utcnow
+from ui import live
+from ui.formatting import when
+from ui.i18n import error_text, t
+from ui.session import current_actor
+from ui.theme import frame
+
+
+def _ttl_left(expires_at) -> str:  # noqa: ANN001
+    secs = int((expires_at - utcnow()).total_seconds())
+    if secs <= 0:
+        return '0'
+    return f'{secs // 86400} d {secs % 86400 // 3600} h' if secs >= 86400 else f'{secs // 3600} h {secs % 3600 // 60} m'
+
+
+def register() -> None:
+    @ui.page('/cache')
+    async def cache_page() -> None:
+        actor = current_actor()
+        with frame(t('cache.title')):
+            with ui.row().classes('w-full items-center gap-3'):
+                ui.label(t('cache.title')).classes('text-xl font-medium')
+                search = ui.input(placeholder=t('cache.search')).props('clearable dense outlined debounce=300') \
+                    .classes('w-80').mark('cache-search')
+                total_label = ui.label('').classes('text-sm text-grey-7').mark('cache-total')
+                ui.space()
+                sel_button = ui.button('', icon='delete_sweep', on_click=lambda: confirm(selected_keys())) \
+                    .props('outline no-caps').mark('cache-invalidate-selected')
+                ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
+                if actor.is_admin:
+                    ui.button(t('cache.invalidate_all'), icon='delete_forever', color='negative',
+                              on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
+            columns = [
+                {'name': 'value', 'label': t('cache.key'), 'field': 'value', 'align': 'left', 'sortable': True},
+                {'name': 'make', 'label': t('cache.make'), 'field': 'make', 'align': 'left', 'sortable': True},
+                {'name': 'model', 'label': t('cache.model'), 'field': 'model', 'align': 'left'},
+                {'name': 'gearbox_model', 'label': t('cache.gearbox'), 'field': 'gearbox_model', 'align': 'left',
+                 'sortable': True},
+                {'name': 'oem', 'label': t('cache.oem'), 'field': 'oem', 'align': 'left', 'sortable': True},
+                {'name': 'outcome', 'label': t('cache.outcome'), 'field': 'outcome', 'align': 'left',
+                 'sortable': True},
+                {'name': 'fetched_at', 'label': t('cache.fetched'), 'field': 'fetched', 'align': 'left',
+                 'sortable': True},
+                {'name': 'expires_at', 'label': t('cache.expires'), 'field': 'expires', 'align': 'left',
+                 'sortable': True},
+                {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left'},
+                {'name': 'actions', 'label': '', 'field': 'key'},
+            ]
+            table = ui.table(columns=columns, rows=[], row_key='key', selection='multiple',
+                             pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
+                                         'rowsNumber': 0}) \
+                .classes('w-full').props('flat bordered dense').mark('cache-table')
+            table.add_slot('body-cell-actions', f'''
+                <q-td :props="props">
+                  <q-btn flat dense no-caps size="sm" color="negative" icon="delete"
+                         label="{t('cache.invalidate')}" data-testid="invalidate"
+                         @click="() => $parent.$emit('invalidate', props.row)" />
+                </q-td>''')
+            table.on('invalidate', lambda e: confirm([e.args['key']]))
+            table.on('selection', lambda: update_sel_button())
+
+        def selected_keys() -> list[str]:
+            return [r['key'] for r in table.selected]
+
+        def update_sel_button() -> None:
+            n = len(table.selected)
+            sel_button.text = t('cache.invalidate_selected', n=n)
+            sel_button.set_enabled(n > 0 and actor.can_lookup)
+
+        async def load(pagination: dict | None = None) -> None:
+            p = pagination or table.pagination
+            res = await run.io_bound(lambda: service.cache_page(
+                actor, q=search.value or '', page=p.get('page', 1), page_size=p.get('rowsPerPage', 25),
+                sort=p.get('sortBy') or 'fetched_at', descending=bool(p.get('descending', True))))
+            if res is None:
+                return
+            table.rows = [{'key': r.key, 'value': f'{r.value}', 'make': r.make or '', 'model': r.model or '',
+                           'gearbox_model': r.gearbox_model or '', 'oem': r.oem or '', 'outcome': r.outcome,
+                           'fetched': when(r.fetched_at), 'expires': when(r.expires_at),
+                           'ttl': _ttl_left(r.expires_at)} for r in res.items]
+            table.pagination = {**p, 'rowsNumber': res.total}
+            table.selected = [r for r in table.selected if any(x['key'] == r['key'] for x in table.rows)]
+            table.update()
+            total_label.text = t('cache.total', n=res.total)
+            update_sel_button()
+
+        async def confirm(keys: list[str] | None) -> None:
+            if keys is not None and not keys:
+                return
+            text = t('cache.confirm_all') if keys is None else t('cache.confirm', n=len(keys))
+            with ui.dialog() as dialog, ui.card().mark('confirm-dialog'):
+                ui.label(text)
+                with ui.row().classes('w-full justify-end'):
+                    ui.button(t('no'), on_click=lambda: dialog.submit(False)).props('flat')
+                    ui.button(t('yes'), color='negative', on_click=lambda: dialog.submit(True)).mark('confirm-yes')
+            if not await dialog:
+                return
+            try:
+                n = await run.io_bound(service.invalidate_cache, actor, keys)
+            except LookupError_ as exc:
+                ui.notify(error_text(exc.code, exc.message), type='negative')
+                return
+            ui.notify(t('cache.done', n=n), type='positive')
+            table.selected = []
+            await load()
+
+        table.on('request', lambda e: load(e.args['pagination']))
+        search.on_value_change(lambda: load({**table.pagination, 'page': 1}))
+        await load()
+
+        async def on_change(change) -> None:  # noqa: ANN001
+            if change.kind == 'cache' or (change.kind == 'case' and change.status in ('completed', 'failed')):
+                await load()
+
+        live.changed.subscribe(on_change)

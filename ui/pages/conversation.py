@@ -1,0 +1,120 @@
+"""One conversation: its messages and a live timeline of lookup cases."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from lookup import service
+from lookup.errors import LookupError_
+from ui import live
+from ui.components.case_card import case_card
+from ui.components.lookup_dialog import open_lookup_dialog
+from ui.formatting import when
+from ui.i18n import error_text, t
+from ui.session import current_actor
+from ui.theme import frame
+
+
+def register() -> None:
+    @ui.page('/conversations/{conversation_id}')
+    async def conversation_page(conversation_id: int) -> None:
+        actor = current_actor()
+        try:
+            conv = await run.io_bound(service.get_conversation, actor, conversation_id)
+        except LookupError_:
+            with frame(t('err.NOT_FOUND')):
+                ui.label(t('err.NOT_FOUND')).classes('text-negative').mark('not-found')
+            return
+        await run.io_bound(service.mark_read, actor, conversation_id)
+        title = conv.customer_name or conv.external_chat_id
+        seen: dict[int, str] = {}
+
+        with frame(title):
+            with ui.row().classes('w-full items-center justify-between'):
+                with ui.column().classes('gap-0'):
+                    ui.label(title).classes('text-xl font-medium')
+                    ui.label(f'{conv.channel} · {conv.external_chat_id}').classes('text-sm text-grey-7')
+                if conv.needs_clarification:
+                    ui.badge(t('conv.needs_clarification'), color='warning').mark('needs-clarification')
+                if actor.can_lookup:
+                    ui.button(t('lookup.button'), icon='search',
+                              on_click=lambda: open_lookup_dialog(conversation_id, refresh_cases)) \
+                        .mark('lookup-button')
+            with ui.row().classes('w-full gap-4 items-start no-wrap'):
+                with ui.card().classes('w-5/12 min-w-[320px]'):
+                    ui.label(t('conv.messages')).classes('font-medium')
+                    messages_box = ui.column().classes('w-full gap-2').mark('messages')
+                with ui.column().classes('flex-1 gap-3').mark('cases'):
+                    ui.label(t('conv.lookups')).classes('font-medium')
+                    cases_box = ui.column().classes('w-full gap-3')
+
+        async def refresh_messages() -> None:
+            msgs = await run.io_bound(service.list_messages, actor, conversation_id)
+            if msgs is None:
+                return
+            messages_box.clear()
+            with messages_box:
+                for m in msgs:
+                    align = 'self-end bg-blue-1' if m.direction == 'out' else 'self-start bg-grey-2'
+                    with ui.column().classes(f'{align} rounded p-2 gap-0 max-w-[90%]').mark('message'):
+                        ui.label(m.text).classes('whitespace-pre-wrap break-words')  # plain text, never HTML
+                        ui.label(f'{m.author or ""} {when(m.created_at)}'.strip()).classes('text-xs text-grey-7')
+                        if m.direction == 'in':
+                            ui.button(t('lookup.button'), on_click=lambda text=m.text: _lookup_from(text)) \
+                                .props('flat dense no-caps size=sm').classes('self-end') if actor.can_lookup else None
+
+        def _lookup_from(text: str) -> None:
+            from lookup.detect import detect
+            found = detect(text).identifiers
+            open_lookup_dialog(conversation_id, refresh_cases, value=found[0].value if found else '')
+
+        async def refresh_cases() -> None:
+            items = await run.io_bound(service.list_cases, actor, conversation_id)
+            if items is None:
+                return
+            positions = {}
+            for c in items:
+                if c.status == 'pending':
+                    positions[c.id] = await run.io_bound(service.queue_position, actor, c.id)
+            cases_box.clear()
+            with cases_box:
+                if not items:
+                    ui.label(t('conv.no_lookups')).classes('text-grey-7')
+                for c in items:
+                    case_card(c, queue_position=positions.get(c.id), on_retry=retry, on_refresh=refresh_case)
+            _toasts(items)
+
+        def _toasts(items) -> None:  # noqa: ANN001
+            for c in items:
+                before = seen.get(c.id)
+                seen[c.id] = c.status
+                if before in ('pending', 'running') and c.status in ('completed', 'failed'):
+                    outcome = t(f'outcome.{c.outcome}') if c.outcome else (c.error.message if c.error else '')
+                    if c.status == 'completed':
+                        ui.notify(t('toast.completed', v=c.value, o=outcome), type='positive')
+                    else:
+                        ui.notify(t('toast.failed', v=c.value, o=outcome), type='negative')
+
+        async def retry(case_id: int) -> None:
+            try:
+                await run.io_bound(service.retry_case, actor, case_id)
+            except LookupError_ as exc:
+                ui.notify(error_text(exc.code, exc.message, **exc.params), type='negative')
+            await refresh_cases()
+
+        async def refresh_case(case_id: int) -> None:
+            await retry(case_id)
+
+        async def on_change(change) -> None:  # noqa: ANN001
+            if change.conversation_id != conversation_id:
+                return
+            if change.kind == 'case':
+                await refresh_cases()
+            elif change.kind == 'message':
+                await refresh_messages()
+
+        await refresh_messages()
+        await refresh_cases()
+        live.changed.subscribe(on_change)
+        # Safety net when the push channel is down: poll the database (the truth) every few seconds.
+        ui.timer(3.0, lambda: refresh_cases() if not live.state['channel_ok'] else None)

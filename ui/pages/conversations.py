@@ -1,0 +1,71 @@
+"""Conversation list: server-side paginated, searchable, live."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from lookup import service
+from ui import live
+from ui.formatting import ago
+from ui.i18n import t
+from ui.session import current_actor
+from ui.theme import frame
+
+PAGE_SIZE = 25
+
+
+def register() -> None:
+    @ui.page('/')
+    async def conversations_page() -> None:
+        actor = current_actor()
+        with frame(t('conv.title')):
+            with ui.row().classes('w-full items-center gap-3'):
+                search = ui.input(placeholder=t('conv.search')).props('clearable dense outlined debounce=300') \
+                    .classes('w-96').mark('conv-search')
+                status = ui.select({'': '—', 'pending': t('status.pending'), 'running': t('status.running'),
+                                    'completed': t('status.completed'), 'failed': t('status.failed')},
+                                   value='', label=t('conv.filter_status')).props('dense outlined').classes('w-48')
+                clar = ui.checkbox(t('conv.needs_clarification')).mark('filter-clarification')
+                unread = ui.checkbox(t('conv.unread'))
+            columns = [
+                {'name': 'customer', 'label': t('conv.customer'), 'field': 'customer', 'align': 'left'},
+                {'name': 'channel', 'label': t('conv.channel'), 'field': 'channel', 'align': 'left'},
+                {'name': 'last', 'label': t('conv.last'), 'field': 'last', 'align': 'left',
+                 'classes': 'ellipsis', 'style': 'max-width: 520px'},
+                {'name': 'status', 'label': t('conv.status'), 'field': 'status', 'align': 'left'},
+                {'name': 'when', 'label': t('conv.when'), 'field': 'when', 'align': 'left'},
+            ]
+            table = ui.table(columns=columns, rows=[], row_key='id',
+                             pagination={'page': 1, 'rowsPerPage': PAGE_SIZE, 'rowsNumber': 0}) \
+                .classes('w-full cursor-pointer').props('flat bordered dense').mark('conversations')
+
+            async def load(pagination: dict | None = None) -> None:
+                p = pagination or table.pagination
+                res = await run.io_bound(
+                    lambda: service.list_conversations(
+                        actor, q=search.value or '', lookup_status=status.value or None,
+                        needs_clarification=True if clar.value else None, unread=bool(unread.value),
+                        page=p.get('page', 1), page_size=p.get('rowsPerPage', PAGE_SIZE)))
+                if res is None:
+                    return
+                table.rows = [{'id': c.id, 'customer': c.customer_name or c.external_chat_id,
+                               'channel': c.channel, 'last': c.last_message_text,
+                               'status': ('⚠ ' + t('conv.needs_clarification') + ' · ' if c.needs_clarification
+                                          else '') + (t(f'status.{c.last_lookup_status}')
+                                                      if c.last_lookup_status else '—'),
+                               'when': ago(c.last_message_at), 'unread': c.unread_count} for c in res.items]
+                table.pagination = {**p, 'rowsNumber': res.total}
+                table.update()
+
+            table.on('request', lambda e: load(e.args['pagination']))
+            table.on('rowClick', lambda e: ui.navigate.to(f'/conversations/{e.args[1]["id"]}'))
+            for control in (search, status, clar, unread):
+                control.on_value_change(lambda: load({**table.pagination, 'page': 1}))
+            await load()
+
+            async def on_change(change) -> None:  # noqa: ANN001
+                if change.kind in ('message', 'case') and change.tenant_id == actor.tenant_id:
+                    await load()
+
+            live.changed.subscribe(on_change)
+            ui.timer(15, lambda: load() if not live.state['channel_ok'] else None)

@@ -1,0 +1,85 @@
+"""Dashboard: queue, worker, throughput, cache hit rate, durations and failures."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from lookup import stats
+from ui import live
+from ui.formatting import when
+from ui.i18n import t
+from ui.session import current_actor
+from ui.theme import frame
+
+
+def _tile(label: str, value: object, mark: str) -> None:
+    with ui.card().classes('min-w-[150px]'):
+        ui.label(label).classes('text-xs text-grey-7')
+        ui.label('—' if value is None else str(value)).classes('text-2xl font-medium').mark(mark)
+
+
+def register() -> None:
+    @ui.page('/dashboard')
+    async def dashboard_page() -> None:
+        actor = current_actor()
+        with frame(t('nav.dashboard')):
+            ui.label(t('nav.dashboard')).classes('text-xl font-medium')
+            tiles = ui.row().classes('w-full gap-3')
+            chart = ui.echart({'grid': {'left': 40, 'right': 10, 'top': 30, 'bottom': 30},
+                               'title': {'text': t('dash.per_hour'), 'textStyle': {'fontSize': 13}},
+                               'xAxis': {'type': 'category', 'data': [f'-{h}' for h in range(23, -1, -1)]},
+                               'yAxis': {'type': 'value', 'minInterval': 1},
+                               'series': [{'type': 'bar', 'data': [], 'itemStyle': {'color': '#1f5f8b'}}]}) \
+                .classes('w-full h-56').mark('per-hour-chart')
+            with ui.row().classes('w-full gap-4 items-start no-wrap'):
+                reasons = ui.column().classes('w-1/3')
+                latest = ui.column().classes('flex-1')
+
+        async def refresh() -> None:
+            d = await run.io_bound(stats.dashboard, actor)
+            if d is None:
+                return
+            tiles.clear()
+            with tiles:
+                _tile(t('dash.queue'), d['queue_depth'], 'dash-queue')
+                _tile(t('dash.active'), d['active'], 'dash-active')
+                w = d['worker']
+                _tile(t('dash.worker'), f'{w["age_s"]} s' if w['age_s'] is not None else t('dash.no_worker'),
+                      'dash-worker')
+                _tile(t('dash.current'), f'#{w["case_id"]}' if w['case_id'] else '—', 'dash-current')
+                _tile(t('dash.total'), d['total'], 'dash-total')
+                _tile(t('dash.hit_rate'), f'{d["cache_hit_rate"]} %' if d['cache_hit_rate'] is not None else None,
+                      'dash-hit-rate')
+                _tile('p50 / p95', f'{d["p50"] or "—"} / {d["p95"] or "—"} s', 'dash-durations')
+            chart.options['series'][0]['data'] = d['per_hour']
+            chart.update()
+            reasons.clear()
+            with reasons:
+                ui.label(t('dash.failures_by_reason')).classes('font-medium')
+                if not d['failures_by_reason']:
+                    ui.label('—').classes('text-grey-7')
+                for code, n in d['failures_by_reason'].most_common():
+                    with ui.row().classes('w-full justify-between'):
+                        ui.label(t(f'outcome.{code}') if code.isupper() else code)
+                        ui.label(str(n)).classes('font-medium')
+            latest.clear()
+            with latest:
+                ui.label(t('dash.latest_failures')).classes('font-medium')
+                for f in d['latest_failures']:
+                    with ui.row().classes('w-full gap-3 items-center border-b py-1').mark('latest-failure'):
+                        ui.link(f'{f["customer"] or "#" + str(f["conversation_id"])}',
+                                f'/conversations/{f["conversation_id"]}')
+                        ui.label(f['value']).classes('mono text-sm')
+                        ui.label(t(f'outcome.{f["code"]}') if f['code'] and f['code'].isupper() else f['code'] or '') \
+                            .classes('text-negative text-sm')
+                        ui.label(when(f['at'])).classes('text-xs text-grey-7')
+
+        await refresh()
+
+        async def on_change(change) -> None:  # noqa: ANN001
+            if change.kind == 'case' and change.tenant_id == actor.tenant_id and change.status in ('completed',
+                                                                                                  'failed'):
+                await refresh()
+
+        live.changed.subscribe(on_change)
+        ui.timer(10, refresh)  # queue depth and heartbeat age change without case events
