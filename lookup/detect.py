@@ -59,8 +59,8 @@ _CONTEXT = re.compile(
     r'|engine|телефон|тел\.)', re.IGNORECASE)
 _UNIT_AFTER = re.compile(r'[ \t\u00A0]*(?:руб|р\b|р\.|₽|rub|\$|€|usd|eur|км|km|тыс|т\.|шт|кг|kg|мм|mm|л\.?с|hp)',
                          re.IGNORECASE)
-# Latin-looking words that label an identifier; never a group of one (РАМА arrives here as PAMA).
 _INVISIBLE = re.compile(r'[\u00AD\u200B-\u200F\u2060\uFEFF]')
+# Latin-looking words that label an identifier; never a group of one (РАМА arrives here as PAMA).
 _LABELS = frozenset({'VIN', 'FRAME', 'CHASSIS', 'PAMA', 'NO'})
 _TYPO_DIGITS = str.maketrans('OIQ', '010')
 
@@ -72,31 +72,36 @@ class _Token:
     end: int
     value: str
     """`identifiers.clean()` of the raw text: uppercase, look-alikes converted, dashes unified."""
+    compact: str
+    """`value` without dashes."""
+    latin: bool
+    """Only A-Z and 0-9 once look-alikes are converted."""
+    case: str | None
+    """'upper', 'lower' (Latin only), 'mixed' (or lowercase Cyrillic: a Russian word) or None (no letters)."""
+    piece: bool
+    """May be one group of a VIN written with spaces."""
 
-    @property
-    def compact(self) -> str:
-        return self.value.replace('-', '')
-
-    @property
-    def latin(self) -> bool:
-        return bool(VIN_CHARS.match(self.compact))
-
-    @property
-    def case(self) -> str | None:
-        letters = [c for c in self.raw if c.isalpha()]
-        if not letters:
-            return None
-        if all(c.isupper() for c in letters):
-            return 'upper'
-        # Lowercase Cyrillic letters are Russian words ("а", "вот", "рама"), not VIN groups.
-        return 'lower' if all(c.islower() and c.isascii() for c in letters) else 'mixed'
+    @classmethod
+    def of(cls, m: re.Match[str]) -> _Token:
+        raw = m.group()
+        value = clean(raw)[0]
+        compact = value.replace('-', '')
+        latin = bool(VIN_CHARS.match(compact))
+        letters = [c for c in raw if c.isalpha()]
+        case = None
+        if letters:
+            upper = all(c.isupper() for c in letters)
+            # Lowercase Cyrillic letters are Russian words ("а", "вот", "рама"), not VIN groups.
+            case = 'upper' if upper else 'lower' if all(c.islower() and c.isascii() for c in letters) else 'mixed'
+        piece = latin and len(compact) < 16 and value not in _LABELS and case != 'mixed'
+        return cls(raw, m.start(), m.end(), value, compact, latin, case, piece)
 
 
 def detect(text: str) -> Detection:
     """Find the VIN / frame numbers in a message and say whether a lookup can start on its own."""
     text = text if isinstance(text, str) else ('' if text is None else str(text))
     text = _INVISIBLE.sub('', text)  # copied from a messenger: invisible marks would split a VIN in two
-    tokens = [_Token(m.group(), m.start(), m.end(), clean(m.group())[0]) for m in _TOKEN.finditer(text)]
+    tokens = [_Token.of(m) for m in _TOKEN.finditer(text)]
     used: set[int] = set()
     found: list[tuple[int, Identifier]] = []
     doubts: list[tuple[int, Reason]] = []
@@ -149,10 +154,6 @@ def _take(found: list[tuple[int, Identifier]], used: set[int], window: range, to
     used.update(window)
 
 
-def _is_piece(tok: _Token) -> bool:
-    return tok.latin and len(tok.compact) < 16 and tok.value not in _LABELS and tok.case != 'mixed'
-
-
 def _windows(text: str, tokens: list[_Token], used: set[int], *, sizes: tuple[int, ...],
              strict: bool = False) -> Iterator[range]:
     """Runs of 2+ space-separated groups whose characters add up to one of `sizes`, leftmost and shortest first."""
@@ -162,7 +163,7 @@ def _windows(text: str, tokens: list[_Token], used: set[int], *, sizes: tuple[in
         total = 0
         for j in range(i, len(tokens)):
             tok = tokens[j]
-            if j in used or not _is_piece(tok) or (j > i and not _joinable(text, tokens[j - 1], tok)):
+            if j in used or not tok.piece or (j > i and not _joinable(text, tokens[j - 1], tok)):
                 break
             total += len(tok.compact)
             if total > max(sizes):

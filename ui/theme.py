@@ -11,7 +11,7 @@ from ui.i18n import t
 from ui.session import current_actor, log_out
 
 NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
-       ('nav.dashboard', '/dashboard', 'monitoring')]
+       ('nav.dashboard', '/dashboard', 'insights')]
 
 
 def _switch_lang() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import signal
 import sys
 
@@ -22,10 +23,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f'sandbox: {url}  (fallback site: {url}/profrf)', flush=True)
     # uvicorn (in the main thread) shuts down on Ctrl-C/SIGTERM, then re-raises the signal: end quietly with 0.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    try:
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
         make_server(seed=args.seed, render_delay_ms=args.render_delay_ms, log=RequestLog()).run(sockets=[sock])
-    except (KeyboardInterrupt, SystemExit):
-        pass
     print('sandbox: stopped', flush=True)
 
 

@@ -108,7 +108,8 @@ def vehicle_page(scenario: Scenario | None, query: str) -> dict[str, Any]:
 def _noise_parts(label: str) -> dict[str, Any]:
     digest = hashlib.sha1(label.encode()).hexdigest()
     oems = [str(int(digest[i:i + 8], 16))[:10].rjust(10, '1') for i in (0, 8, 16)]
-    rows = [{'oem': oem, 'name': f'{label} {suffix}'} for oem, suffix in zip(oems, ('', '(ориг.)', '(аналог)'))]
+    suffixes = ('', '(ориг.)', '(аналог)')
+    rows = [{'oem': oem, 'name': f'{label} {suffix}'.strip()} for oem, suffix in zip(oems, suffixes, strict=True)]
     return {'layout': 'links', 'heading': label, 'rows': rows}
 
 

@@ -17,10 +17,11 @@ START_TIMEOUT_S = 10.0
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
-    """Bind before starting uvicorn so that `port=0` yields the chosen free port up front."""
+    """Bind and listen before uvicorn starts: `port=0` yields the port up front, early clients wait in the backlog."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(128)
     sock.set_inheritable(True)
     return sock
 

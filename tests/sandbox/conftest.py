@@ -59,10 +59,12 @@ def open_page(chromium, sandbox: Sandbox) -> Iterator[Callable[..., object]]:
     """Open a sandbox path in a fresh context (like one lookup); contexts are closed after the test."""
     contexts = []
 
-    def _open(path: str, *, base: str | None = None, wait: str | None = None):  # noqa: ANN202
+    def _open(path: str, *, base: str | None = None, wait: str | None = None, init_script: str | None = None):  # noqa: ANN202
         context = chromium.new_context(locale='ru-RU', viewport={'width': 1280, 'height': 900})
         contexts.append(context)
         page = context.new_page()
+        if init_script:
+            page.add_init_script(init_script)
         page.goto((base or sandbox.url) + path, wait_until='domcontentloaded')
         if wait:
             page.wait_for_selector(wait, timeout=10_000)

@@ -15,12 +15,14 @@ QASHQAI = '/search-vehicle?vin=SJNFAAJ10U2123456'
 
 
 def test_accordion_route_renders_after_load_and_opens_the_parts_view(open_page) -> None:
-    page = open_page(QASHQAI)
-    assert page.locator('h6').count() == 0  # nothing rendered at DOMContentLoaded
-    page.wait_for_selector('h6')
+    count_at_dcl = ("document.addEventListener('DOMContentLoaded',"
+                    " () => { window.h6AtDcl = document.querySelectorAll('h6').length; })")
+    page = open_page(QASHQAI, wait='h6', init_script=count_at_dcl)
+    assert page.evaluate('window.h6AtDcl') == 0  # the data is drawn only after DOMContentLoaded
     transmission = page.locator(SUMMARY, has_text='Трансмиссия')
     assert transmission.get_attribute('aria-expanded') == 'false'
-    collapse = transmission.locator('xpath=ancestor::div[contains(@class,"MuiAccordion-root")][1]/div[contains(@class,"MuiCollapse-root")]')
+    collapse = transmission.locator(
+        'xpath=ancestor::div[contains(@class,"MuiAccordion-root")][1]/div[contains(@class,"MuiCollapse-root")]')
     assert collapse.evaluate('e => [e.style.height, getComputedStyle(e).visibility]') == ['0px', 'hidden']
     # Collapsed Level-3 items are not display:none: offsetParent is set although they are invisible.
     assert page.locator(LEVEL3).first.evaluate('e => e.offsetParent !== null')
@@ -31,7 +33,8 @@ def test_accordion_route_renders_after_load_and_opens_the_parts_view(open_page) 
     page.wait_for_selector('[class*="searchDetailCell"]')
     hrefs = [a.get_attribute('href') for a in page.locator('a[href*="/search?query="]').all()]
     assert hrefs == ['/search?query=320101KA0A', '/search?query=32010JD00A']
-    assert page.locator('[class*="vehicleCell"]').all_inner_texts() == ['J10E', 'Europe', '03.2010', 'J10E', 'Europe', '11.2006']
+    cells = page.locator('[class*="vehicleCell"]').all_inner_texts()
+    assert cells == ['J10E', 'Europe', '03.2010', 'J10E', 'Europe', '11.2006']
     assert page.locator('h6', has_text='NISSAN / QASHQAI').evaluate(
         'e => !e.closest("[class*=Accordion]")')
 
@@ -46,7 +49,8 @@ def test_scheme_cards_ignore_synthetic_clicks(open_page, sandbox: Sandbox) -> No
     action.dispatch_event('click')
     page.wait_for_timeout(300)
     assert page.locator('[class*="searchDetailCell"]').count() == 0
-    assert not [e for e in sandbox.request_log() if e['path'] == '/api/parts' and e['query']['vin'] == 'U5YPC81ABGL012345']
+    assert not [e for e in sandbox.request_log() if e['path'] == '/api/parts'
+                and e['query']['vin'] == 'U5YPC81ABGL012345']
     action.click()
     page.wait_for_selector('[class*="searchDetailCell"]')
     assert page.locator('a[href*="/search?query="]').first.get_attribute('href') == '/search?query=4500026710'

@@ -70,7 +70,10 @@ def offered_oems(s: Scenario) -> set[str]:
     return oems
 
 
-@pytest.mark.parametrize('s', [s for s in SCENARIOS if s.id_type == 'VIN'], ids=ids([s for s in SCENARIOS if s.id_type == 'VIN']))
+VINS = [s for s in SCENARIOS if s.id_type == 'VIN']
+
+
+@pytest.mark.parametrize('s', VINS, ids=ids(VINS))
 def test_wmi_is_realistic_and_shortcuts_match_the_lists(s: Scenario) -> None:
     wmi = scenario_key(s.id)[:3]
     make = title_make(s)

@@ -33,10 +33,10 @@ def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[Non
     actor = current_actor()
     with ui.dialog() as dialog, ui.card().classes('w-[32rem]').mark('lookup-dialog'):
         ui.label(t('lookup.dialog')).classes('text-lg')
-        vin = ui.input(t('lookup.value'), value=value).props('autofocus outlined').classes('w-full mono') \
+        vin = ui.input(t('lookup.value'), value=value).props('autofocus outlined stack-label').classes('w-full mono') \
             .mark('lookup-value')
         hint = ui.label('').classes('text-sm').mark('lookup-hint')
-        tag = ui.input(t('lookup.tag')).props('outlined dense').classes('w-full').mark('lookup-tag')
+        tag = ui.input(t('lookup.tag')).props('outlined dense stack-label').classes('w-full').mark('lookup-tag')
         force = ui.checkbox(t('lookup.force')).mark('lookup-force')
         error = ui.label('').classes('text-negative text-sm').mark('lookup-error')
 

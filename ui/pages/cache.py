@@ -17,8 +17,10 @@ from ui.theme import frame
 def _ttl_left(expires_at) -> str:  # noqa: ANN001
     secs = int((expires_at - utcnow()).total_seconds())
     if secs <= 0:
-        return '0'
-    return f'{secs // 86400} d {secs % 86400 // 3600} h' if secs >= 86400 else f'{secs // 3600} h {secs % 3600 // 60} m'
+        return t('cache.expired')
+    if secs >= 86400:
+        return t('cache.ttl_days', d=secs // 86400, h=secs % 86400 // 3600)
+    return t('cache.ttl_hours', h=secs // 3600, m=secs % 3600 // 60)
 
 
 def register() -> None:
@@ -58,7 +60,8 @@ def register() -> None:
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
                                          'rowsNumber': 0}) \
                 .classes('w-full').props('flat bordered dense').mark('cache-table')
-            table.add_slot('body-cell-actions', f'''
+            if actor.can_lookup:
+                table.add_slot('body-cell-actions', f'''
                 <q-td :props="props">
                   <q-btn flat dense no-caps size="sm" color="negative" icon="delete"
                          label="{t('cache.invalidate')}" data-testid="invalidate"
@@ -83,7 +86,7 @@ def register() -> None:
             if res is None:
                 return
             table.rows = [{'key': r.key, 'value': f'{r.value}', 'make': r.make or '', 'model': r.model or '',
-                           'gearbox_model': r.gearbox_model or '', 'oem': r.oem or '', 'outcome': r.outcome,
+                           'gearbox_model': r.gearbox_model or '', 'oem': r.oem or '', 'outcome': t(f'outcome.{r.outcome}'),
                            'fetched': when(r.fetched_at), 'expires': when(r.expires_at),
                            'ttl': _ttl_left(r.expires_at)} for r in res.items]
             table.pagination = {**p, 'rowsNumber': res.total}

@@ -118,7 +118,7 @@ def accordion_route(page: Page, run: Run) -> bool:
         for l2 in _marks(page, 'l2(a)', l1):
             if not _expand(page, run, l2, 'accordion-l2'):
                 continue
-            _wait(page, run, 'l3-visible', 'm => window.__lk.l3Shown(m)', l2, cap=5)
+            _wait(page, run, 'l3-visible', f'm => window.__lk.l3Shown(m) || window.__lk.settled({LEFT_QUIET_MS})', l2)
             for l3 in _marks(page, 'l3(a)', l2):
                 if _click(page, run, l3, 'accordion-l3') and _wait_parts(page, run, l1):
                     run.use(f'route:accordion:{run.steps[-2].detail}')
@@ -154,7 +154,10 @@ def schemes_route(page: Page, run: Run) -> bool:
     tabs = _marks(page, 'schemesTab()')
     if not tabs or not _click(page, run, tabs[0], 'schemes-tab'):
         return False
-    if not _wait(page, run, 'sections', 'window.__lk.sections().length > 0 || window.__lk.cardCount() > 0', cap=8):
+    # A panel without gearbox sections is a dead end as soon as it has settled, not after a step cap.
+    ready = (f'm => window.__lk.selected(m) && (window.__lk.sections().length > 0 || window.__lk.cardCount() > 0'
+             f' || window.__lk.settled({LEFT_QUIET_MS}))')
+    if not _wait(page, run, 'sections', ready, tabs[0]) or not _marks(page, 'sections()'):
         return False
     for section in _marks(page, 'sections()')[:4]:
         page.evaluate('window.__lk.seen()')

@@ -145,7 +145,9 @@ window.__lk = (() => {
   const fresh = () => clickables().filter(el => !el.dataset.lkSeen && !el.closest(o.card));
   const deeper = () => { const els = fresh().filter(el => !has(low(el.innerText), o.back)); const byWord = pick(els, o.cards, 'deep');
     return byWord.length ? byWord : els.slice(0, 1).map(el => mark(el, 'deep')); };
-  return {state, settled, left, visible: () => visText(document.body), partsReady, l1, l2, l3, l3Shown, expanded, shortcut, schemesTab, sections, cards, cardCount,
+  const selected = (id) => { const el = document.querySelector(`[data-lk="${id}"]`);
+    return !!el && (el.getAttribute('aria-selected') === 'true' || !el.hasAttribute('aria-selected')); };
+  return {state, settled, left, selected, visible: () => visText(document.body), partsReady, l1, l2, l3, l3Shown, expanded, shortcut, schemesTab, sections, cards, cardCount,
           seen, fresh, deeper, loading};
 })();
 """ % json.dumps(CONFIG, ensure_ascii=False)
