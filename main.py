@@ -39,6 +39,7 @@ def startup() -> None:
         demo.seed()
     if settings.run_embedded_worker:
         queue.start_embedded()
+    app.timer(queue.REQUEUE_INTERVAL_S, queue.requeue_parked)  # cases parked while the queue was down
 
 
 def shutdown() -> None:
@@ -64,5 +65,5 @@ if __name__ in {'__main__', '__mp_main__'}:
         from lookup.cli import main as cli_main
 
         sys.exit(cli_main(sys.argv[1:]))
-    ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup', storage_secret=settings.storage_secret,
+    ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup', storage_secret=settings.session_secret(),
            reload=False, show=False, fastapi_docs=True, language='ru', favicon='⚙️')

@@ -1,15 +1,19 @@
 """The Huey instance and its tasks. Tasks take ids and re-load state from the database (the truth).
 
 Embedded default: SqliteHuey under DATA_DIR, consumed by a thread inside the web process (see lookup/queue.py).
-Production: RedisHuey, consumed by `huey_consumer tasks.huey -w 1 -k thread` (`make worker`).
+Production: RedisHuey, consumed by `huey_consumer tasks.huey -w 1 -k thread -g TERM` (`make worker`).
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 
 from huey import RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
 from huey.signals import SIGNAL_INTERRUPTED
+from redis import ConnectionPool
 
 from lookup import recovery, worker
 from lookup.db import session_scope
@@ -19,10 +23,40 @@ from lookup.settings import get_settings
 logger = logging.getLogger(__name__)
 settings = get_settings()
 
+
+class LookupConsumer(Consumer):
+    """`huey_consumer` for this app: SIGINT and SIGTERM are both graceful (the running lookup finishes; a second
+    signal interrupts it, and the interrupted case is given back and re-enqueued). Huey makes only one of the two
+    graceful (`-g`); Docker/systemd send TERM, a terminal or `kill -INT` sends INT."""
+
+    def _set_signal_handlers(self) -> None:
+        # huey 3.5 (pinned): signum -> (restart, graceful).
+        self._signal_actions[signal.SIGINT] = (False, True)
+        self._signal_actions[signal.SIGTERM] = (False, True)
+        super()._set_signal_handlers()
+
+
+class _ConsumerFactory:
+    def create_consumer(self, **options):  # noqa: ANN003, ANN201
+        return LookupConsumer(self, **options)
+
+
+class LookupRedisHuey(_ConsumerFactory, RedisHuey):
+    pass
+
+
+class LookupSqliteHuey(_ConsumerFactory, SqliteHuey):
+    pass
+
+
 if settings.redis_url:
-    huey = RedisHuey('podzamenu', url=settings.redis_url, store_none=False, results=False)
+    # Bounded socket timeouts: an unreachable Redis fails an enqueue in seconds (the case is parked), never hangs.
+    # The read timeout stays above the consumer's 1 s blocking pop.
+    _pool = ConnectionPool.from_url(settings.redis_url, socket_connect_timeout=3, socket_timeout=10,
+                                    health_check_interval=30)
+    huey = LookupRedisHuey('podzamenu', connection_pool=_pool, store_none=False, results=False)
 else:
-    huey = SqliteHuey('podzamenu', filename=str(settings.data_dir / 'queue.db'), results=False)
+    huey = LookupSqliteHuey('podzamenu', filename=str(settings.data_dir / 'queue.db'), results=False)
 
 
 @huey.task(retries=settings.lookup_retries, retry_delay=settings.lookup_retry_delay_s, retry_backoff=2,
@@ -38,8 +72,8 @@ def run_lookup(case_id: int, task=None) -> None:  # noqa: ANN001 (huey passes it
 
 @huey.periodic_task(crontab(minute='*'))
 def sweep() -> None:
-    """Take back cases of dead workers, re-enqueue lost ones, purge expired cache rows."""
-    recovery.sweep(enqueue=enqueue_case)
+    """Take back cases of dead workers, re-enqueue lost ones, free stale slots, purge expired cache rows."""
+    recovery.sweep(enqueue=enqueue_case, queued_ids=queued_case_ids)
     from lookup import cache
     with session_scope() as s:
         purged = cache.purge_expired(session=s)
@@ -47,11 +81,22 @@ def sweep() -> None:
         logger.info('purged %s expired cache rows', purged)
 
 
+_startup_lock = threading.Lock()
+_migrated = False
+
+
 @huey.on_startup()
 def _worker_startup() -> None:
-    """Before this worker thread takes jobs: start its heartbeat, re-enqueue cases a killed worker left running."""
+    """Before this worker thread takes jobs: heartbeat, schema, and re-enqueue what a killed worker left running."""
+    global _migrated
     worker.start_heartbeat()
-    recovery.sweep(enqueue=enqueue_case, startup=True)
+    with _startup_lock:
+        if not _migrated and not settings.run_embedded_worker:
+            # A separate worker may start before any web process has migrated a fresh database.
+            from lookup import db
+            db.migrate()
+            _migrated = True
+    recovery.sweep(enqueue=enqueue_case, queued_ids=queued_case_ids, startup=True)
 
 
 @huey.on_shutdown()
@@ -61,11 +106,20 @@ def _worker_shutdown() -> None:
 
 
 @huey.signal(SIGNAL_INTERRUPTED)
-def _requeue_interrupted(signal, task, *_) -> None:  # noqa: ANN001
-    """SIGTERM interrupted a running lookup: put it back so the next consumer runs it."""
+def _requeue_interrupted(_signal, task, *_) -> None:  # noqa: ANN001
+    """A forced stop interrupted a running lookup: give the case back and put it in the queue for the next worker."""
     if task.name == run_lookup.name:
+        try:
+            recovery.release(task.args[0])
+        except Exception as exc:  # noqa: BLE001  (the sweep takes it back once this process is gone)
+            logger.warning('could not release case %s: %s', task.args[0], exc)
         huey.enqueue(task)
 
 
 def enqueue_case(case_id: int) -> None:
     run_lookup(case_id)
+
+
+def queued_case_ids() -> set[int]:
+    """Case ids waiting in the queue or scheduled for a retry (for recovery's lost-message check)."""
+    return {t.args[0] for t in [*huey.pending(), *huey.scheduled()] if t.name == run_lookup.name and t.args}

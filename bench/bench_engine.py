@@ -7,6 +7,7 @@ import argparse
 import statistics
 import tempfile
 import time
+
 import psutil
 from playwright.sync_api import Browser, sync_playwright
 

@@ -1,48 +1,106 @@
-"""REST API (`/api`, bearer tokens). Thin: validate, call the service, map domain errors to HTTP."""
+"""REST API (`/api`, bearer tokens). Thin: validate, call the service, map domain errors to HTTP.
+
+Every error under `/api` is JSON `{"error": {"code", "message"}}` with a stable code (docs/api.md), including
+unknown paths (404), wrong methods (405) and unhandled exceptions (500, logged with a reference, never a trace).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Literal
+import inspect
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from http import HTTPStatus
+from pathlib import Path as FilePath
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Header, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from nicegui import app as nicegui_app
+from pydantic import AfterValidator, BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lookup import ops, service
-from lookup.auth import Actor, actor_for_token
+from lookup import identifiers, ops, service
+from lookup.auth import Actor, active_actor, actor_for_token
 from lookup.db import session_scope
-from lookup.errors import LookupError_, NotFound
+from lookup.errors import InvalidIdentifier, LookupError_, NotFound
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.settings import get_settings
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix='/api', tags=['api'])
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers in PostgreSQL; larger ones cannot exist (and would overflow the driver)."""
 
 
 class ApiError(Exception):
+    """An error answered as-is by the JSON error handler (auth failures, unknown paths)."""
+
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         self.status, self.code, self.message, self.headers = status, code, message, headers
 
 
-def bearer_actor(authorization: Annotated[str | None, Header()] = None) -> Actor:
-    """`Authorization: Bearer <token>` → the token's user (tenant-scoped)."""
-    if not authorization or not authorization.lower().startswith('bearer '):
-        raise ApiError(401, 'UNAUTHORIZED', 'Send `Authorization: Bearer <token>`.', {'WWW-Authenticate': 'Bearer'})
+def _storable(value: str) -> str:
+    """Text must survive PostgreSQL and UTF-8: no NUL characters, no lone surrogates."""
+    if '\x00' in value:
+        raise ValueError('must not contain NUL characters')
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        raise ValueError('must be valid Unicode text') from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+_bearer = HTTPBearer(auto_error=False, description='An API token: `Authorization: Bearer pzl_…` (admins issue them '
+                                                   'on /admin/users or with `python main.py create-token`).')
+_UNAUTHORIZED = {'WWW-Authenticate': 'Bearer'}
+
+
+def bearer_actor(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
+    """`Authorization: Bearer <token>` → the token's active user (tenant-scoped)."""
+    if creds is None or not creds.credentials:
+        raise ApiError(401, 'UNAUTHORIZED', 'Send `Authorization: Bearer <token>`.', _UNAUTHORIZED)
     with session_scope() as s:
-        actor = actor_for_token(session=s, token=authorization[7:].strip())
+        actor = actor_for_token(session=s, token=creds.credentials.strip())
     if actor is None:
-        raise ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked token.', {'WWW-Authenticate': 'Bearer'})
+        raise ApiError(401, 'UNAUTHORIZED', 'Unknown or revoked token, or the user is deactivated.', _UNAUTHORIZED)
     return actor
+
+
+def session_or_bearer_actor(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
+    """The bearer token's user if one is sent, else the logged-in (and still active) UI user of the session."""
+    if creds is not None:
+        return bearer_actor(creds)
+    user_id = None
+    try:
+        storage = nicegui_app.storage.user
+        if storage.get('authenticated'):
+            user_id = storage.get('user_id')
+    except RuntimeError:  # no session context
+        pass
+    if user_id is not None:
+        with session_scope() as s:
+            actor = active_actor(session=s, user_id=user_id)
+        if actor is not None:
+            return actor
+    return bearer_actor(None)
 
 
 ActorDep = Annotated[Actor, Depends(bearer_actor)]
 
 
 class LookupRequest(BaseModel):
-    value: str = Field(min_length=1, max_length=100, description='VIN (17 characters) or FRAME, e.g. ZZT240-0012345')
+    value: Text = Field(min_length=1, max_length=100,
+                        description='VIN (17 characters) or FRAME, e.g. ZZT240-0012345')
     id_type: Literal['VIN', 'FRAME'] | None = None
-    tag: str | None = Field(default=None, max_length=64, description='Marking from the gearbox plate')
+    tag: Text | None = Field(default=None, max_length=64, description='Marking from the gearbox plate')
     force_refresh: bool = False
 
 
@@ -55,16 +113,21 @@ class ErrorOut(BaseModel):
     error: ErrorBody
 
 
-ERRORS = {401: {'model': ErrorOut}, 403: {'model': ErrorOut}, 404: {'model': ErrorOut}, 422: {'model': ErrorOut}}
+def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    return {code: {'model': ErrorOut, 'description': HTTPStatus(code).phrase} for code in (*codes, 422, 500)}
 
 
-@router.get('/health', tags=['ops'])
+AUTHED = (401,)
+
+
+@router.get('/health', tags=['ops'], responses=_errors())
 def health() -> dict[str, str]:
     """Liveness: the web process answers."""
     return {'status': 'ok'}
 
 
-@router.get('/ready', tags=['ops'], responses={503: {'description': 'Not ready; the body says what failed'}})
+@router.get('/ready', tags=['ops'], responses={503: {'description': 'Not ready; the body says what failed'},
+                                               **_errors()})
 def ready() -> JSONResponse:
     """Readiness: database, queue, worker heartbeat age, browser."""
     ok, checks = ops.readiness()
@@ -72,42 +135,45 @@ def ready() -> JSONResponse:
 
 
 @router.post('/conversations/{conversation_id}/lookups', status_code=202, response_model=CaseOut,
-             responses={**ERRORS, 200: {'model': CaseOut, 'description': 'Answered from the cache'},
-                        429: {'model': ErrorOut}})
-def create_lookup(conversation_id: int, body: LookupRequest, actor: ActorDep) -> JSONResponse:
-    """Start a lookup; 200 with a completed case on a cache hit, else 202 with the pending case."""
+             responses={**_errors(*AUTHED, 403, 404, 429),
+                        200: {'model': CaseOut, 'description': 'Answered from the cache'}})
+def create_lookup(conversation_id: Id, body: LookupRequest, actor: ActorDep) -> JSONResponse:
+    """Start a lookup (admin, manager); 200 with a completed case on a cache hit, else 202 with the pending case."""
     case = service.submit_lookup(actor, conversation_id, body.value, id_type=body.id_type, tag=body.tag,
                                  force_refresh=body.force_refresh)
     return JSONResponse(case.model_dump(mode='json'), status_code=200 if case.from_cache else 202)
 
 
-@router.get('/lookups/{case_id}', response_model=CaseOut, responses=ERRORS)
-def get_lookup(case_id: int, actor: ActorDep) -> CaseOut:
-    """One lookup case with its result."""
+@router.get('/lookups/{case_id}', response_model=CaseOut, responses=_errors(*AUTHED, 404))
+def get_lookup(case_id: Id, actor: ActorDep) -> CaseOut:
+    """One lookup case of the caller's tenant, with its result."""
     return service.get_case(actor, case_id)
 
 
-@router.get('/lookups/{case_id}/screenshot', responses=ERRORS, response_class=FileResponse)
-def lookup_screenshot(case_id: int, request: Request) -> FileResponse:
+@router.get('/lookups/{case_id}/screenshot', response_class=FileResponse,
+            responses={**_errors(*AUTHED, 404), 200: {'content': {'image/png': {}}, 'description': 'PNG'}})
+def lookup_screenshot(case_id: Id, actor: Annotated[Actor, Depends(session_or_bearer_actor)]) -> FileResponse:
     """The failure screenshot of a case (for the UI; session or bearer auth)."""
-    actor = _session_or_bearer(request)
     case = service.get_case(actor, case_id)
     rel = ((case.result or {}).get('evidence') or {}).get('screenshot')
-    settings = get_settings()
-    path = (settings.data_dir / rel).resolve() if rel else None
-    if not path or not path.is_file() or settings.data_dir.resolve() not in path.parents:
+    data_dir = get_settings().data_dir.resolve()
+    path = (data_dir / rel).resolve() if isinstance(rel, str) and rel else None
+    if not path or data_dir not in path.parents or not path.is_file():
         raise NotFound('No screenshot for this lookup.')
-    return FileResponse(Path(path), media_type='image/png')
+    return FileResponse(FilePath(path), media_type='image/png')
 
 
-@router.get('/conversations/{conversation_id}/lookups', response_model=list[CaseOut], responses=ERRORS)
-def list_lookups(conversation_id: int, actor: ActorDep) -> list[CaseOut]:
+@router.get('/conversations/{conversation_id}/lookups', response_model=list[CaseOut],
+            responses=_errors(*AUTHED, 404))
+def list_lookups(conversation_id: Id, actor: ActorDep) -> list[CaseOut]:
     """The conversation's lookups, newest first."""
     return service.list_cases(actor, conversation_id)
 
 
-@router.get('/conversations', response_model=Page[ConversationOut], responses=ERRORS)
-def list_conversations(actor: ActorDep, q: str = '', page: int = 1, page_size: int = 25,
+@router.get('/conversations', response_model=Page[ConversationOut], responses=_errors(*AUTHED))
+def list_conversations(actor: ActorDep, q: Annotated[Text, Query(max_length=100)] = '',
+                       page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                       page_size: Annotated[int, Query(ge=1, le=200)] = 25,
                        lookup_status: Literal['pending', 'running', 'completed', 'failed'] | None = None,
                        needs_clarification: bool | None = None) -> Page[ConversationOut]:
     """Conversations of the caller's tenant, newest activity first."""
@@ -115,41 +181,63 @@ def list_conversations(actor: ActorDep, q: str = '', page: int = 1, page_size: i
                                       needs_clarification=needs_clarification)
 
 
-@router.get('/conversations/{conversation_id}/messages', response_model=list[MessageOut], responses=ERRORS)
-def list_messages(conversation_id: int, actor: ActorDep) -> list[MessageOut]:
+@router.get('/conversations/{conversation_id}', response_model=ConversationOut, responses=_errors(*AUTHED, 404))
+def get_conversation(conversation_id: Id, actor: ActorDep) -> ConversationOut:
+    """One conversation of the caller's tenant."""
+    return service.get_conversation(actor, conversation_id)
+
+
+@router.get('/conversations/{conversation_id}/messages', response_model=list[MessageOut],
+            responses=_errors(*AUTHED, 404))
+def list_messages(conversation_id: Id, actor: ActorDep) -> list[MessageOut]:
     """The conversation's messages, oldest first."""
     return service.list_messages(actor, conversation_id)
 
 
-@router.get('/cache', response_model=Page[CacheOut], responses=ERRORS)
-def list_cache(actor: ActorDep, q: str = '', page: int = 1, page_size: int = 25,
+@router.get('/cache', response_model=Page[CacheOut], responses=_errors(*AUTHED))
+def list_cache(actor: ActorDep, q: Annotated[Text, Query(max_length=100)] = '',
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+               page_size: Annotated[int, Query(ge=1, le=200)] = 25,
                sort: Literal['fetched_at', 'expires_at', 'value', 'make', 'gearbox_model', 'oem', 'outcome']
                = 'fetched_at', descending: bool = True) -> Page[CacheOut]:
-    """Cached results (global: the same VIN has the same gearbox for everyone)."""
+    """Cached results (global: the same VIN has the same gearbox for everyone; who asked is not part of it)."""
     return service.cache_page(actor, q=q, page=page, page_size=page_size, sort=sort, descending=descending)
 
 
-@router.delete('/cache/{key}', responses=ERRORS)
-def invalidate_one(key: str, actor: ActorDep) -> dict[str, int]:
-    """Invalidate one cache row by key (`VIN:…` / `FRAME:…`)."""
-    n = service.invalidate_cache(actor, [key])
+CacheKey = Annotated[str, Path(min_length=5, max_length=48, pattern=r'^(VIN|FRAME):[A-Za-z0-9-]+$',
+                               description='`VIN:<vin>` or `FRAME:<frame>` (the `key` of a cache row)')]
+
+
+def _normalise_key(key: str) -> str:
+    kind, _, value = key.partition(':')
+    try:
+        return identifiers.parse(value, kind.upper()).cache_key
+    except InvalidIdentifier:
+        return f'{kind.upper()}:{value.upper()}'
+
+
+@router.delete('/cache/{key}', responses=_errors(*AUTHED, 403, 404))
+def invalidate_one(key: CacheKey, actor: ActorDep) -> dict[str, int]:
+    """Invalidate one cache row by key (admin, manager)."""
+    n = service.invalidate_cache(actor, [_normalise_key(key)])
     if not n:
         raise NotFound('No cache row with that key.')
     return {'deleted': n}
 
 
-@router.delete('/cache', responses=ERRORS)
+@router.delete('/cache', responses=_errors(*AUTHED, 403))
 def invalidate_all(actor: ActorDep) -> dict[str, int]:
     """Invalidate the whole cache (admins only)."""
     return {'deleted': service.invalidate_cache(actor, None)}
 
 
 class InboundMessage(BaseModel):
-    channel: str = Field(min_length=1, max_length=32, examples=['telegram'])
-    external_chat_id: str = Field(min_length=1, max_length=128)
-    external_message_id: str = Field(min_length=1, max_length=128)
-    customer_name: str | None = Field(default=None, max_length=200)
-    text: str = Field(min_length=1, max_length=10_000)
+    channel: Text = Field(min_length=1, max_length=32, examples=['telegram'])
+    external_chat_id: Text = Field(min_length=1, max_length=128)
+    external_message_id: Text = Field(min_length=1, max_length=128,
+                                      description='Idempotency key within the chat: a repeat answers 200')
+    customer_name: Text | None = Field(default=None, max_length=200)
+    text: Text = Field(min_length=1, max_length=10_000)
 
 
 class InboundResult(BaseModel):
@@ -160,36 +248,103 @@ class InboundResult(BaseModel):
 
 
 @router.post('/inbound/messages', response_model=InboundResult, status_code=201,
-             responses={**ERRORS, 200: {'model': InboundResult, 'description': 'Already received (idempotent)'}})
+             responses={**_errors(*AUTHED, 403), 200: {'model': InboundResult,
+                                                       'description': 'Already received (idempotent)'}})
 def inbound_message(body: InboundMessage, actor: ActorDep) -> JSONResponse:
-    """Store a customer message; a single VIN/FRAME in it starts a lookup automatically."""
-    msg, case, created = service.receive_message(actor, channel=body.channel, external_chat_id=body.external_chat_id,
-                                                 external_message_id=body.external_message_id, text=body.text,
-                                                 customer_name=body.customer_name)
+    """Store a customer message (admin, manager); a single VIN/FRAME in it starts a lookup automatically."""
+    kwargs = dict(channel=body.channel, external_chat_id=body.external_chat_id,
+                  external_message_id=body.external_message_id, text=body.text, customer_name=body.customer_name)
+    try:
+        msg, case, created = service.receive_message(actor, **kwargs)
+    except IntegrityError:  # a concurrent delivery of the same message/chat won the insert: this one is a repeat
+        msg, case, created = service.receive_message(actor, **kwargs)
+    if not created and case is None:  # a repeat answers with the lookup the first delivery started, if any
+        case = next((c for c in service.list_cases(actor, msg.conversation_id) if c.message_id == msg.id), None)
     conv = service.get_conversation(actor, msg.conversation_id)
     out = InboundResult(message=msg, lookup=case, needs_clarification=conv.needs_clarification,
                         duplicate=not created)
     return JSONResponse(out.model_dump(mode='json'), status_code=201 if created else 200)
 
 
-def _session_or_bearer(request: Request) -> Actor:
-    from nicegui import app
-    try:
-        u = app.storage.user
-        if u.get('authenticated'):
-            return Actor(user_id=u['user_id'], tenant_id=u['tenant_id'], role=u['role'])
-    except (RuntimeError, KeyError):
-        pass
-    return bearer_actor(request.headers.get('authorization'))
+# --- errors -------------------------------------------------------------------------------------------------------
+
+def is_api_path(path: str) -> bool:
+    return path == '/api' or path.startswith('/api/')
 
 
 def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({'error': {'code': code, 'message': message}}, status_code=status, headers=headers)
 
 
+def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    status = exc.status_code
+    if status == 404:
+        message = f'No such API endpoint: {request.method} {request.url.path}'
+    elif status == 405:
+        allowed = (exc.headers or {}).get('Allow') or (exc.headers or {}).get('allow')
+        message = f'{request.method} is not allowed here' + (f'; use {allowed}.' if allowed else '.')
+    else:
+        message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    try:
+        code = HTTPStatus(status).name
+    except ValueError:
+        code = 'HTTP_ERROR'
+    return _error(status, code, message, dict(exc.headers) if exc.headers else None)
+
+
+Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
+
+
+def _api_first(app: FastAPI, key: int | type[Exception], fallback: Handler) -> None:
+    """Answer `key` errors under /api with JSON; hand everything else to the handler registered before (NiceGUI's
+    HTML error page for 404, FastAPI's default for other HTTP errors). Idempotent: the test fixture re-runs setup."""
+    previous = app.exception_handlers.get(key, fallback)
+    previous = getattr(previous, 'api_previous', previous)
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        if is_api_path(request.url.path) and isinstance(exc, StarletteHTTPException):
+            return _http_error(request, exc)
+        response = previous(request, exc)
+        return await response if inspect.isawaitable(response) else response
+
+    handler.api_previous = previous  # type: ignore[attr-defined]
+    app.exception_handlers[key] = handler
+
+
+class ApiErrorMiddleware:
+    """Turns an unhandled exception under /api into a JSON 500 (logged with a reference to quote)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope['type'] != 'http' or not is_api_path(scope['path']):
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message['type'] == 'http.response.start'
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            ref = uuid.uuid4().hex[:12]
+            logger.exception('unhandled error in %s %s (ref %s)', scope.get('method'), scope['path'], ref)
+            if started:  # too late for a JSON body; the server closes the connection
+                raise
+            await _error(500, 'INTERNAL_ERROR', f'Internal error (ref {ref}); it has been logged.')(
+                scope, receive, send)
+
+
 def install(app: FastAPI) -> None:
     """Register the routes and the JSON error handlers (stable codes, never a stack trace)."""
+    from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+
     app.include_router(router)
+    app.add_middleware(ApiErrorMiddleware)
 
     @app.get('/metrics', include_in_schema=False)
     def metrics() -> Response:
@@ -205,7 +360,13 @@ def install(app: FastAPI) -> None:
         return _error(exc.http_status, exc.code, exc.message, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if not is_api_path(request.url.path):
+            return await request_validation_exception_handler(request, exc)
         first = exc.errors()[0] if exc.errors() else {}
         where = '.'.join(str(p) for p in first.get('loc', ()) if p != 'body')
-        return _error(422, 'VALIDATION_ERROR', f'{where}: {first.get("msg", "invalid request")}'.strip(': '))
+        msg = first.get('msg', 'invalid request')
+        return _error(422, 'VALIDATION_ERROR', f'{where}: {msg}' if where else msg)
+
+    _api_first(app, 404, http_exception_handler)
+    _api_first(app, StarletteHTTPException, http_exception_handler)

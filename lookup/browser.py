@@ -3,6 +3,7 @@ crash recovery and a watchdog that kills the browser when a lookup's hard deadli
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -60,10 +61,8 @@ def _kill_tree(pids: list[int]) -> int:
         except psutil.Error:
             continue
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             proc.kill()
-        except psutil.Error:
-            pass
     psutil.wait_procs(procs, timeout=3)
     return len(procs)
 

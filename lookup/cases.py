@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -75,11 +76,13 @@ def active_for_key(*, session: Session, cache_key: str, for_update: bool = False
     return list(session.exec(stmt).all())
 
 
-def claim(*, session: Session, case_id: int, worker_id: str, lease: timedelta) -> LookupCase | None:
+def claim(*, session: Session, case_id: int, worker_id: str, lease: timedelta,
+          is_dead: Callable[[str | None], bool] = lambda _w: False) -> LookupCase | None:
     """Mark an active case running for this worker.
 
-    None when the case is already final (idempotent re-delivery) or another live worker is already visiting
-    the site for the same key (coalescing: that worker completes this case too).
+    None when the case is already final (idempotent re-delivery), when another live worker already runs this very
+    case (a duplicate queue message), or when one is visiting the site for the same key (coalescing: that worker
+    completes this case too). A running case whose lease passed or whose worker `is_dead` is taken over.
     """
     now = utcnow()
     case = session.get(LookupCase, case_id)
@@ -88,10 +91,14 @@ def claim(*, session: Session, case_id: int, worker_id: str, lease: timedelta) -
     if session.get_bind().dialect.name == 'postgresql':
         # Serialise claims per key across workers/hosts; released at commit.
         session.execute(sa.text('SELECT pg_advisory_xact_lock(hashtext(:k))'), {'k': case.cache_key})
-    busy = session.exec(select(func.count()).select_from(LookupCase).where(
-        LookupCase.cache_key == case.cache_key, LookupCase.id != case_id,
-        LookupCase.status == CaseStatus.RUNNING, col(LookupCase.lease_until) > now)).one()
-    if busy:
+        session.refresh(case)
+        if case.status not in ACTIVE_STATUSES:
+            return None
+    holders = session.exec(select(LookupCase).where(
+        LookupCase.cache_key == case.cache_key, LookupCase.status == CaseStatus.RUNNING,
+        col(LookupCase.worker_id).is_not(None), col(LookupCase.lease_until) > now)).all()
+    # This worker's own earlier attempt (a Huey retry) is over, and so is a dead worker's; any other holder is live.
+    if any(other.worker_id != worker_id and not is_dead(other.worker_id) for other in holders):
         return None
     updated = session.execute(
         sa.update(LookupCase)
@@ -102,6 +109,13 @@ def claim(*, session: Session, case_id: int, worker_id: str, lease: timedelta) -
     if not updated:
         return None
     return session.get(LookupCase, case_id, populate_existing=True)
+
+
+def renew_lease(*, session: Session, cache_key: str, worker_id: str, lease: timedelta) -> None:
+    """Extend the lease of the cases this worker runs for a key (when the site visit actually starts)."""
+    session.execute(sa.update(LookupCase).where(
+        LookupCase.cache_key == cache_key, LookupCase.status == CaseStatus.RUNNING,
+        LookupCase.worker_id == worker_id).values(lease_until=utcnow() + lease))
 
 
 def set_stage(*, session: Session, cache_key: str, stage: str) -> list[LookupCase]:

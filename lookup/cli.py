@@ -6,22 +6,34 @@ import argparse
 import getpass
 import sys
 
-from sqlmodel import select
-
 from lookup import auth, db, users
 from lookup.db import session_scope
-from models import Role, User
+from models import Role
+
+
+def _password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip('\r\n')
+    if args.password:
+        return args.password
+    first = getpass.getpass('Password: ')
+    if sys.stdin.isatty() and getpass.getpass('Repeat: ') != first:
+        raise ValueError('The passwords differ.')
+    return first
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog='python main.py', description='Podzamenu Lookup admin commands')
     sub = parser.add_subparsers(dest='cmd', required=True)
-    cu = sub.add_parser('create-user', help='create a user (and the tenant if needed)')
+    cu = sub.add_parser('create-user', help='create a user (and the tenant if needed); there is no default password')
     cu.add_argument('username')
     cu.add_argument('--tenant', required=True, help='tenant slug, created if missing')
     cu.add_argument('--role', choices=[r.value for r in Role], default='manager')
-    cu.add_argument('--password', help='omit to be asked (not echoed)')
-    ct = sub.add_parser('create-token', help='create an API token for a user (printed once)')
+    cu.add_argument('--name', default='', help='full name shown in the UI')
+    pw = cu.add_mutually_exclusive_group()
+    pw.add_argument('--password', help='visible in the process list and shell history; prefer the prompt')
+    pw.add_argument('--password-stdin', action='store_true', help='read the password from the first line of stdin')
+    ct = sub.add_parser('create-token', help='create an API token for a user (printed once; only its hash is kept)')
     ct.add_argument('username')
     ct.add_argument('--name', default='cli')
     sub.add_parser('migrate', help='apply database migrations')
@@ -32,22 +44,23 @@ def main(argv: list[str]) -> int:
         print('database is at head')
         return 0
     if args.cmd == 'create-user':
-        password = args.password or getpass.getpass('Password: ')
-        with session_scope() as s:
-            tenant = users.get_or_create_tenant(session=s, slug=args.tenant)
-            try:
+        try:
+            password = _password(args)
+            with session_scope() as s:
+                tenant = users.get_or_create_tenant(session=s, slug=args.tenant)
                 user = users.create_user(session=s, tenant=tenant, username=args.username, password=password,
-                                         role=args.role)
-            except ValueError as exc:
-                print(f'error: {exc}', file=sys.stderr)
-                return 2
-            print(f'created {user.role} {user.username} in tenant {tenant.slug}')
+                                         role=args.role, full_name=args.name)
+                done = f'created {user.role} {user.username} in tenant {tenant.slug}'
+        except ValueError as exc:
+            print(f'error: {exc}', file=sys.stderr)
+            return 2
+        print(done)
         return 0
     with session_scope() as s:
-        user = s.exec(select(User).where(User.username == args.username)).first()
-        if user is None:
-            print(f'error: no user {args.username!r}', file=sys.stderr)
+        user = users.find_user(session=s, username=args.username)
+        if user is None or not user.is_active:
+            print(f'error: no active user {args.username!r}', file=sys.stderr)
             return 2
-        _, token = auth.create_token(session=s, user=user, name=args.name)
+        _, token = auth.create_token(session=s, user=user, name=args.name[:100])
     print(token)
     return 0

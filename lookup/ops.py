@@ -20,7 +20,6 @@ from models import LookupCache, LookupCase
 from models.dbtypes import utcnow
 
 logger = logging.getLogger(__name__)
-HEARTBEAT_STALE_S = 30
 
 
 def queue_depth() -> int:
@@ -56,10 +55,12 @@ def readiness() -> tuple[bool, dict[str, Any]]:
         beats = heartbeat.read()
     except Exception:  # noqa: BLE001
         beats = []
-    age = round(beats[0].age_s, 1) if beats else None
-    checks['worker'] = {'heartbeat_age_s': age, 'workers': len([b for b in beats if b.age_s < HEARTBEAT_STALE_S]),
-                        'current_case': beats[0].case_id if beats else None}
-    if age is None or age > HEARTBEAT_STALE_S:
+    alive = [b for b in beats if b.alive]
+    newest = alive[0] if alive else (beats[0] if beats else None)
+    checks['worker'] = {'status': 'ok' if alive else 'gone', 'workers': len(alive),
+                        'heartbeat_age_s': round(newest.age_s, 1) if newest else None,
+                        'current_case': newest.case_id if newest else None}
+    if not alive:
         ok = False
     checks['browser'] = browser_status()
     if checks['browser'] == 'missing':
@@ -103,6 +104,11 @@ class DbCollector:
             yield GaugeMetricFamily('podzamenu_queue_depth', 'Jobs waiting in the Huey queue', value=queue_depth())
         except Exception:  # noqa: BLE001
             logger.warning('queue depth unavailable for /metrics')
+        try:
+            workers = sum(1 for b in heartbeat.read() if b.alive)
+            yield GaugeMetricFamily('podzamenu_workers_alive', 'Workers with a fresh heartbeat', value=workers)
+        except Exception:  # noqa: BLE001
+            logger.warning('heartbeats unavailable for /metrics')
 
 
 _registry = CollectorRegistry()

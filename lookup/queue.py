@@ -1,12 +1,16 @@
-"""The embedded Huey consumer (default mode): one worker thread inside the web process."""
+"""The web process's side of the queue: the embedded Huey consumer (default mode, one worker thread inside the
+web process) and the periodic re-enqueue of cases parked while the queue was down (every mode)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from huey.consumer import Consumer
 
 logger = logging.getLogger(__name__)
+REQUEUE_INTERVAL_S = 3.0
+"""How often each web process looks for cases parked as `queue_unavailable` (one indexed query when there are none)."""
 
 
 class EmbeddedConsumer(Consumer):
@@ -40,3 +44,13 @@ def stop_embedded() -> None:
     huey.notify_interrupted_tasks()
     _consumer = None
     logger.info('embedded Huey consumer stopped')
+
+
+async def requeue_parked() -> None:
+    """Enqueue parked cases once the queue answers again (an `app.timer` callback; the work runs off the loop)."""
+    from lookup import recovery
+    from tasks import enqueue_case
+    try:
+        await asyncio.to_thread(recovery.requeue_parked, enqueue=enqueue_case)
+    except Exception as exc:  # noqa: BLE001  (the database may be down too: try again next tick)
+        logger.warning('could not re-enqueue parked cases: %s', exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,8 +60,9 @@ class Settings(BaseSettings):
 
     host: str = '0.0.0.0'
     port: int = 8080
-    storage_secret: str = PLACEHOLDER_SECRET
-    """Signs NiceGUI's session cookie. The placeholder is refused outside demo mode."""
+    storage_secret: str | None = None
+    """Signs NiceGUI's session cookie. Unset on the embedded default: a random one is kept in DATA_DIR.
+    Required with REDIS_URL (several web processes must share it); the placeholder is refused outside demo mode."""
     demo_mode: bool = False
     """Seed demo data (tenant, admin + manager, conversations). Never enable in production."""
     log_level: str = 'INFO'
@@ -73,9 +75,23 @@ class Settings(BaseSettings):
     @model_validator(mode='after')
     def _check(self) -> Settings:
         if not self.demo_mode and self.storage_secret in ('', PLACEHOLDER_SECRET):
-            raise ValueError('STORAGE_SECRET must be set to a random value outside demo mode '
+            raise ValueError('STORAGE_SECRET must be a random value, not the placeholder '
                              '(e.g. `python -c "import secrets; print(secrets.token_urlsafe(32))"`).')
+        if self.storage_secret is None and self.redis_url and not self.demo_mode:
+            raise ValueError('STORAGE_SECRET is required in production mode (REDIS_URL set): every web process '
+                             'must sign sessions with the same secret.')
         return self
+
+    def session_secret(self) -> str:
+        """STORAGE_SECRET, or (embedded default) a random secret created once and kept in DATA_DIR."""
+        if self.storage_secret:
+            return self.storage_secret
+        path = self.data_dir / 'storage_secret'
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32))
+            path.chmod(0o600)
+        return path.read_text().strip()
 
     @property
     def db_url(self) -> str:

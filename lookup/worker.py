@@ -49,8 +49,10 @@ def start_heartbeat() -> None:
 
 
 def stop_heartbeat() -> None:
+    """Stop beating and leave the heartbeat table (a graceful stop: readiness notices at once)."""
     hb = getattr(_local, 'heartbeat', None)
     if hb is not None:
+        _local.heartbeat = None
         hb.stop()
 
 
@@ -76,13 +78,31 @@ def run_case(case_id: int, *, retries_left: int) -> None:
         _current(None)
 
 
+def _lease(settings: Settings, *, waiting_for_slot: bool) -> timedelta:
+    """How long a running case may go without news before recovery takes it back (a dead worker is noticed sooner,
+    by its pid or its heartbeat). While waiting for a browser slot, the wait counts too."""
+    seconds = settings.lookup_deadline_s + LEASE_MARGIN_S
+    return timedelta(seconds=seconds + (slot_timeout(settings) if waiting_for_slot else 0))
+
+
+def slot_timeout(settings: Settings) -> float:
+    return settings.lookup_deadline_s * 2
+
+
+def _is_dead(worker: str | None) -> bool:
+    """Is the worker holding a case provably gone? (Only asked when another claim exists: reads heartbeats then.)"""
+    from lookup import heartbeat
+    return heartbeat.dead(worker, heartbeat.snapshot())
+
+
 def _run_case(case_id: int, *, retries_left: int) -> None:
     settings = get_settings()
-    lease = timedelta(seconds=settings.lookup_deadline_s + LEASE_MARGIN_S)
+    wid = worker_id()
     with session_scope() as s:
-        case = cases.claim(session=s, case_id=case_id, worker_id=worker_id(), lease=lease)
+        case = cases.claim(session=s, case_id=case_id, worker_id=wid, is_dead=_is_dead,
+                           lease=_lease(settings, waiting_for_slot=True))
         if case is None:
-            logger.info('case %s is already final; nothing to do', case_id)
+            logger.info('case %s is final or already being looked up; nothing to do', case_id)
             return
         key, force = case.cache_key, case.force_refresh
         waiting = cases.set_stage(session=s, cache_key=key, stage='opening')
@@ -99,15 +119,21 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
     ident = parse(case.value, case.id_type)
 
     def on_stage(stage: str) -> None:
-        with session_scope() as s2:
-            for c2 in cases.set_stage(session=s2, cache_key=key, stage=stage):
-                notify(c2)
+        try:
+            with session_scope() as s2:
+                for c2 in cases.set_stage(session=s2, cache_key=key, stage=stage):
+                    notify(c2)
+        except Exception as exc:  # noqa: BLE001  (progress is cosmetic: a database blip must not fail the lookup)
+            logger.warning('case %s: could not record stage %s: %s', case_id, stage, exc)
 
-    with site_slot('podzamenu', settings, timeout=settings.lookup_deadline_s * 2) as got_slot:
+    with site_slot('podzamenu', settings, timeout=slot_timeout(settings), holder=wid) as got_slot:
         if not got_slot:
             result = LookupResult(query=ident.value, id_type=ident.kind.value, outcome=Outcome.TIMEOUT,
                                   error={'code': 'SITE_BUSY', 'message': 'No free browser slot for the site.'})
         else:
+            with session_scope() as s:
+                cases.renew_lease(session=s, cache_key=key, worker_id=wid,
+                                  lease=_lease(settings, waiting_for_slot=False))
             result = engine().lookup(ident, None, on_stage=on_stage)
     _record(key, result, retries_left=retries_left, settings=settings)
 

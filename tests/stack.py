@@ -49,12 +49,51 @@ class Stack:
     def api(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, headers={'Authorization': f'Bearer {TOKEN}'}, timeout=30)
 
-    def start_worker(self) -> None:
+    def start_worker(self) -> subprocess.Popen:
+        """A separate `huey_consumer` with the Makefile's options (`make worker`), polling faster when idle."""
         log = Path(self.env['DATA_DIR']) / f'worker-{len(self.logs)}.log'
         self.logs[f'worker-{len(self.logs)}'] = log
         self.procs['worker'] = subprocess.Popen(
-            [sys.executable, '-m', 'huey.bin.huey_consumer', 'tasks.huey', '-w', '1', '-k', 'thread', '-m', '0.2'],
+            [sys.executable, '-m', 'huey.bin.huey_consumer', 'tasks.huey', '-w', '1', '-k', 'thread', '-g', 'TERM',
+             '-t', '60', '-m', '0.2'],
             cwd=ROOT, env=self.env, stdout=log.open('w'), stderr=subprocess.STDOUT)
+        return self.procs['worker']
+
+    def start_web(self) -> subprocess.Popen:
+        """(Re)start main.py on this stack's port and DATA_DIR; returns once /api/health answers."""
+        n = sum(1 for k in self.logs if k.startswith('web'))
+        log = Path(self.env['DATA_DIR']) / f'web-{n}.log'
+        self.logs['web' if n == 0 else f'web-{n}'] = log
+        self.procs['web'] = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=self.env,
+                                             stdout=log.open('w'), stderr=subprocess.STDOUT)
+        wait_until(self._healthy, 60, 'the web process')
+        return self.procs['web']
+
+    def _healthy(self) -> bool:
+        if self.procs['web'].poll() is not None:
+            raise AssertionError(f'web process exited:\n{self.log_text()}')
+        try:
+            return httpx.get(f'{self.url}/api/health', timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a process (no cleanup, no signal handlers: a crash, an OOM kill, a power cut)."""
+        proc = self.procs.pop(name)
+        proc.kill()
+        proc.wait(10)
+
+    def python(self, code: str, timeout: float = 60) -> str:
+        """Run a Python snippet with this stack's environment (its database, queue and settings); returns stdout."""
+        out = subprocess.run([sys.executable, '-c', code], cwd=ROOT, env=self.env, capture_output=True, text=True,
+                             timeout=timeout)
+        if out.returncode:
+            raise AssertionError(f'snippet failed ({out.returncode}):\n{out.stderr[-3000:]}')
+        return out.stdout
+
+    def client(self, token: str) -> httpx.Client:
+        """An API client with another bearer token (another user or tenant)."""
+        return httpx.Client(base_url=self.url, headers={'Authorization': f'Bearer {token}'}, timeout=30)
 
     def stop(self, name: str, sig: int = signal.SIGINT, timeout: float = 20) -> None:
         proc = self.procs.pop(name, None)
@@ -94,22 +133,9 @@ def start_stack(*, sandbox_url: str, database_url: str | None = None, redis_url:
         env['REDIS_URL'] = redis_url
     env.update(extra_env or {})
     stack = Stack(url=f'http://127.0.0.1:{port}', env=env)
-    log = Path(data) / 'web.log'
-    stack.logs['web'] = log
-    stack.procs['web'] = subprocess.Popen([sys.executable, 'main.py'], cwd=ROOT, env=env, stdout=log.open('w'),
-                                          stderr=subprocess.STDOUT)
     if redis_url and env.get('EMBEDDED_WORKER', '0') in ('0', 'false'):
-        stack.start_worker()
-
-    def healthy() -> bool:
-        if stack.procs['web'].poll() is not None:
-            raise AssertionError(f'web process exited:\n{stack.log_text()}')
-        try:
-            return httpx.get(f'{stack.url}/api/health', timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    wait_until(healthy, 60, 'the web process')
+        stack.start_worker()  # it migrates a fresh database too (under an advisory lock), so start both at once
+    stack.start_web()
     # Demo data is seeded at startup; the token works once it is there.
     wait_until(lambda: stack.api.get('/api/conversations').status_code == 200, 30, 'demo data')
     return stack

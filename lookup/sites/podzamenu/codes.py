@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 from lookup.sites.podzamenu import selectors as S
 
@@ -27,6 +28,7 @@ AGGREGATE_DOTTED_RE = re.compile(r'\b(\d{3}\.\d{3})\b')
 AGGREGATE_KP_RE = re.compile(r'КП:\s*(\d{6})\b', re.I)
 SIX_DIGITS_RE = re.compile(r'\b(\d{6})\b')
 BRACKET_HINT_RE = re.compile(r'\[([A-Z0-9][A-Z0-9-]{1,11})\]')
+MARKING_RE = re.compile(r'(?:' + '|'.join(S.MARKING_LABELS) + r')\s*:\s*([A-Za-z0-9][A-Za-z0-9()./-]{0,24})', re.I)
 
 
 def strip_more(text: str) -> str:
@@ -138,7 +140,6 @@ def oem_from_href(href: str | None) -> str | None:
     """The `query` parameter of a part link: whitespace removed, uppercased, 5–15 of A-Z0-9-."""
     if not href or S.PART_LINK_FRAGMENT.split('?')[0] not in href:
         return None
-    from urllib.parse import parse_qs, urlsplit
     values = parse_qs(urlsplit(href).query).get('query')
     if not values:
         return None
@@ -154,7 +155,7 @@ def is_valid_oem(value: str | None) -> bool:
     return 6 <= len(v) <= 25 and bool(re.search(r'\d{3}', v)) and not re.search(r'[();:=]', v)
 
 
-def normalize_code(value: str | None) -> str:
-    """Uppercase, Cyrillic look-alikes to Latin, only letters and digits (for tag comparison)."""
-    from lookup.identifiers import LOOKALIKES
-    return re.sub(r'[^A-Z0-9А-ЯЁ]', '', (value or '').translate(LOOKALIKES).upper())
+def marking(text: str) -> str | None:
+    """`Маркировка: X`, `Код агрегата: X`, `Заводской код: X` … on the page (§3.6 source 1)."""
+    m = MARKING_RE.search(text or '')
+    return m.group(1).strip().rstrip('.,').upper() if m else None

@@ -12,7 +12,6 @@ from lookup.sites.podzamenu import selectors as S
 from lookup.sites.podzamenu.parts import PartsInfo, choose, parse_parts  # noqa: F401  (re-exported)
 
 TWO_WORD_MAKES = ('LAND ROVER', 'ALFA ROMEO', 'ASTON MARTIN', 'GREAT WALL', 'ROLLS ROYCE', 'ROLLS-ROYCE')
-MARKING_RE = re.compile(r'(?:' + '|'.join(S.MARKING_LABELS) + r')\s*:\s*([A-Za-z0-9][A-Za-z0-9()./-]{0,24})', re.I)
 INLINE_KPP_RE = re.compile(r'(?:^|\n)\s*(?:кпп|коробка(?: передач)?|transmission)\s*:\s*([^\n]{2,60})', re.I)
 LEGACY_RE = re.compile(r'(?:^|\n)\s*(' + '|'.join(sorted(S.LEGACY_LABELS, key=len, reverse=True)) +
                        r')\s*:\s*([^\n]{1,80})', re.I)
@@ -187,17 +186,11 @@ def parse_vehicle(snap: dict[str, Any]) -> VehicleInfo:
         info.vehicle.make = make.upper() if make.isupper() or len(make) <= 3 else make
     if model and not info.vehicle.model:
         info.vehicle.model = model
-    info.marking = marking(text)
+    info.marking = codes.marking(text)
     m = INLINE_KPP_RE.search(text)
     if m:
         info.inline_kpp = m.group(1).strip()
     return info
-
-
-def marking(text: str) -> str | None:
-    """`Маркировка: X`, `Код агрегата: X`, `Заводской код: X` … on the page (§3.6 source 1)."""
-    m = MARKING_RE.search(text or '')
-    return m.group(1).strip().rstrip('.,').upper() if m else None
 
 
 def is_ford(wmi: str, make: str | None) -> bool:

@@ -161,8 +161,7 @@ def parse_parts(snap: dict[str, Any], *, skip_tables: set[str] | None = None) ->
             break
     # vehicleCells are applicability (body/chassis code, region, date: `GF2W`, `ZSA44L`), never a gearbox
     # model, so unlike the older scraper they give no model hint.
-    from lookup.sites.podzamenu.parse import marking
-    info.marking = marking(snap.get('text', ''))
+    info.marking = codes.marking(snap.get('text', ''))
     return info
 
 

@@ -26,7 +26,7 @@ CONFIG = {
 
 PRELUDE = """
 window.__lk = (() => {
-  const o = %s;
+  const o = __CONFIG__;
   const low = (s) => (s || '').replace(/\\s+/g, ' ').trim().toLowerCase();
   const inChrome = (el) => !!el.closest(o.chrome);
   const inAcc = (el) => !!(el.parentElement && el.parentElement.closest('[class*="Accordion"]'));
@@ -104,7 +104,8 @@ window.__lk = (() => {
     .map(s => mark(s, 'l1'));
   const expanded = (id) => { const el = document.querySelector(`[data-lk="${id}"]`);
     return !!el && el.getAttribute('aria-expanded') === 'true'; };
-  const accOf = (id) => { const el = document.querySelector(`[data-lk="${id}"]`); return el && el.closest(o.accordion); };
+  const accOf = (id) => {
+    const el = document.querySelector(`[data-lk="${id}"]`); return el && el.closest(o.accordion); };
   const l2 = (id) => { const acc = accOf(id); if (!acc) return [];
     // Every match is tried, the most specific words first (a transfer case also says «коробка»).
     const ranked = Array.from(acc.querySelectorAll(o.summary)).filter(s => s.closest(o.accordion) !== acc)
@@ -143,11 +144,14 @@ window.__lk = (() => {
     .filter(el => shown(el) && !el.matches(o.tab) && !el.closest(o.tab));
   const seen = () => { clickables().forEach(el => { el.dataset.lkSeen = '1'; }); return true; };
   const fresh = () => clickables().filter(el => !el.dataset.lkSeen && !el.closest(o.card));
-  const deeper = () => { const els = fresh().filter(el => !has(low(el.innerText), o.back)); const byWord = pick(els, o.cards, 'deep');
+  const deeper = () => {
+    const els = fresh().filter(el => !has(low(el.innerText), o.back));
+    const byWord = pick(els, o.cards, 'deep');
     return byWord.length ? byWord : els.slice(0, 1).map(el => mark(el, 'deep')); };
   const selected = (id) => { const el = document.querySelector(`[data-lk="${id}"]`);
     return !!el && (el.getAttribute('aria-selected') === 'true' || !el.hasAttribute('aria-selected')); };
-  return {state, settled, left, selected, visible: () => visText(document.body), partsReady, l1, l2, l3, l3Shown, expanded, shortcut, schemesTab, sections, cards, cardCount,
+  return {state, settled, left, selected, visible: () => visText(document.body), partsReady, l1, l2, l3, l3Shown,
+          expanded, shortcut, schemesTab, sections, cards, cardCount,
           seen, fresh, deeper, loading};
 })();
-""" % json.dumps(CONFIG, ensure_ascii=False)
+""".replace('__CONFIG__', json.dumps(CONFIG, ensure_ascii=False))

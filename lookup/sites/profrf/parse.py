@@ -65,7 +65,7 @@ def parse_answer(snap: dict[str, Any]) -> Answer:
             break
     if gb.oem is None:
         blocks = [h for h in headings if h['text'].strip().lower() in S.BLOCK_NAMES]
-        for i, h in enumerate(blocks):
+        for h in blocks:
             if h['text'].strip().lower() != 'оригинал':
                 continue
             end = next((x['pos'] for x in headings if x['pos'] > h['pos']), 1 << 30)

@@ -1,0 +1,181 @@
+"""Tenant isolation and the role matrix: every REST endpoint and every page, for each role, against the caller's own
+tenant and against another tenant's objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from nicegui.testing import User
+
+from tests.api.conftest import ROLES, World, bearer, log_in, random_vin
+from tests.ui.conftest import cached_result
+
+pytestmark = pytest.mark.asyncio(loop_scope='module')
+
+ERROR_CODES = {401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 422: 'VALIDATION_ERROR'}
+
+
+def every(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    """Placeholders: {conv} conversation, {case} completed case, {shot} failed case with a screenshot, {key} cache key."""
+    own: dict[str, int]
+    """role → status with the caller's own tenant's objects."""
+    other: dict[str, int] | None
+    """role → status with another tenant's objects (None: the endpoint addresses no tenant object)."""
+    body: Callable[[World], dict] | None = None
+
+
+WRITERS = {'admin': 200, 'manager': 200, 'viewer': 403}
+ENDPOINTS = [
+    Endpoint('list-conversations', 'GET', '/api/conversations', every(200), None),
+    Endpoint('get-conversation', 'GET', '/api/conversations/{conv}', every(200), every(404)),
+    Endpoint('list-messages', 'GET', '/api/conversations/{conv}/messages', every(200), every(404)),
+    Endpoint('list-lookups', 'GET', '/api/conversations/{conv}/lookups', every(200), every(404)),
+    Endpoint('create-lookup', 'POST', '/api/conversations/{conv}/lookups', WRITERS,
+             # the role is checked first: a viewer learns nothing about the other tenant's ids either
+             {'admin': 404, 'manager': 404, 'viewer': 403}, body=lambda w: {'value': w.cached_vin}),
+    Endpoint('get-lookup', 'GET', '/api/lookups/{case}', every(200), every(404)),
+    Endpoint('get-screenshot', 'GET', '/api/lookups/{shot}/screenshot', every(200), every(404)),
+    Endpoint('list-cache', 'GET', '/api/cache', every(200), None),
+    Endpoint('invalidate-one', 'DELETE', '/api/cache/{key}', WRITERS, None),
+    Endpoint('invalidate-all', 'DELETE', '/api/cache', {'admin': 200, 'manager': 403, 'viewer': 403}, None),
+    Endpoint('inbound-message', 'POST', '/api/inbound/messages', {'admin': 201, 'manager': 201, 'viewer': 403}, None,
+             body=lambda w: {'channel': 'telegram', 'external_chat_id': w.a.chat_id,
+                             'external_message_id': random_vin(), 'text': 'Добрый день, нужна коробка'}),
+]
+
+
+def _cases() -> list:
+    out = []
+    for ep in ENDPOINTS:
+        for which, table in (('own', ep.own), ('other', ep.other)):
+            if table is None:
+                continue
+            for role in ROLES:
+                out.append(pytest.param(ep, role, which, table[role], id=f'{ep.name}-{role}-{which}'))
+            out.append(pytest.param(ep, None, which, 401, id=f'{ep.name}-anonymous-{which}'))
+    return out
+
+
+@pytest.mark.parametrize(('endpoint', 'role', 'which', 'expected'), _cases())
+async def test_rest_matrix(api: httpx.AsyncClient, world: World, endpoint: Endpoint, role: str | None, which: str,
+                           expected: int) -> None:
+    """The caller is always in tenant A; `other` addresses tenant B's objects."""
+    target = world.tenant(which)
+    key_vin = random_vin()
+    cached_result(key_vin)
+    world.cached_vin = random_vin()
+    cached_result(world.cached_vin)  # another test may have invalidated the whole cache
+    path = endpoint.path.format(conv=target.conversation_id, case=target.case_id, shot=target.failed_case_id,
+                                key=f'VIN:{key_vin}')
+    headers = bearer(world.a.members[role].token) if role else {}
+    body = endpoint.body(world) if endpoint.body else None
+    r = await api.request(endpoint.method, path, headers=headers, json=body)
+    assert r.status_code == expected, r.text
+    if expected >= 400:
+        assert r.json() == {'error': {'code': ERROR_CODES[expected], 'message': r.json()['error']['message']}}
+        assert target.message_text not in r.text
+    elif endpoint.name == 'get-screenshot':
+        assert r.headers['content-type'] == 'image/png'
+
+
+@pytest.mark.parametrize('role', ROLES)
+async def test_lists_hold_only_the_callers_tenant(api: httpx.AsyncClient, world: World, role: str) -> None:
+    for caller, mine, theirs in ((world.a, world.a, world.b), (world.b, world.b, world.a)):
+        headers = bearer(caller.members[role].token)
+        convs = (await api.get('/api/conversations', params={'page_size': 200}, headers=headers)).json()
+        ids = {c['id'] for c in convs['items']}
+        assert mine.conversation_id in ids and theirs.conversation_id not in ids
+        assert convs['total'] == len(ids)
+        found = (await api.get('/api/conversations', params={'q': theirs.customer}, headers=headers)).json()
+        assert found['total'] == 0  # searching for another tenant's customer finds nothing
+        lookups = (await api.get(f'/api/conversations/{mine.conversation_id}/lookups', headers=headers)).json()
+        assert {c['conversation_id'] for c in lookups} == {mine.conversation_id}
+
+
+async def test_cache_is_global_but_never_says_who_asked(api: httpx.AsyncClient, world: World) -> None:
+    vin = random_vin()
+    cached_result(vin, oem='0B5300057')
+    for caller in (world.a, world.b):
+        page = (await api.get('/api/cache', params={'q': vin}, headers=bearer(caller.members['viewer'].token))).json()
+        assert [row['value'] for row in page['items']] == [vin]
+        row = page['items'][0]
+        assert set(row) == {'key', 'id_type', 'value', 'outcome', 'source', 'make', 'model', 'gearbox_model', 'oem',
+                            'fetched_at', 'expires_at', 'result'}
+        assert row['result'] is None
+        text = str(page)
+        for member in (*world.a.members.values(), *world.b.members.values()):
+            assert member.username not in text
+        assert world.a.slug not in text and world.b.slug not in text
+    # tenant B's lookup of a VIN tenant A cached carries the result, not A's conversation, user or tag
+    case = (await api.post(f'/api/conversations/{world.b.conversation_id}/lookups', json={'value': vin},
+                           headers=bearer(world.b.members['manager'].token))).json()
+    assert case['from_cache'] and case['conversation_id'] == world.b.conversation_id
+    assert case['result']['tag'] is None
+
+
+# --- pages --------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PageCheck:
+    name: str
+    path: str
+    see: Callable[[World, str], list[dict]]
+    """should_see() keyword sets for a role."""
+    not_see: Callable[[World, str], list[dict]]
+
+
+def _own_conv(w: World, role: str) -> list[dict]:
+    return [{'content': w.a.message_text}] + ([{'marker': 'lookup-button'}] if role != 'viewer' else [])
+
+
+PAGES = [
+    PageCheck('conversations', '/', lambda w, r: [{'marker': 'conversations'}], lambda w, r: []),
+    PageCheck('own-conversation', '/conversations/{a}', _own_conv,
+              lambda w, r: [{'marker': 'not-found'}] + ([{'marker': 'lookup-button'}] if r == 'viewer' else [])),
+    PageCheck('other-conversation', '/conversations/{b}', lambda w, r: [{'marker': 'not-found'}],
+              lambda w, r: [{'content': w.b.message_text}, {'content': w.b.customer}, {'marker': 'lookup-button'}]),
+    PageCheck('cache', '/cache', lambda w, r: [{'marker': 'cache-table'}] +
+              ([{'marker': 'cache-invalidate-all'}] if r == 'admin' else []),
+              lambda w, r: [] if r == 'admin' else [{'marker': 'cache-invalidate-all'}]),
+    PageCheck('dashboard', '/dashboard', lambda w, r: [{'marker': 'per-hour-chart'}], lambda w, r: []),
+    PageCheck('users', '/admin/users',
+              lambda w, r: [{'marker': f'user-{w.a.members["viewer"].username}'}, {'marker': 'tokens'}]
+              if r == 'admin' else [{'marker': 'forbidden'}],
+              lambda w, r: [{'marker': f'user-{w.b.members["viewer"].username}'}, {'content': w.b.slug}]
+              + ([] if r == 'admin' else [{'marker': 'users'}, {'marker': 'tokens'}])),
+]
+
+
+@pytest.mark.parametrize('role', ROLES)
+@pytest.mark.parametrize('page', PAGES, ids=lambda p: p.name)
+async def test_page_matrix(visitor: Callable[[], User], world: World, page: PageCheck, role: str) -> None:
+    user = await log_in(visitor(), world.a.members[role])
+    if role == 'admin':
+        await user.should_see(marker='nav-admin/users')
+    else:
+        await user.should_not_see(marker='nav-admin/users')
+    await user.open(page.path.format(a=world.a.conversation_id, b=world.b.conversation_id))
+    for kwargs in page.see(world, role):
+        await user.should_see(**kwargs)
+    for kwargs in page.not_see(world, role):
+        await user.should_not_see(**kwargs)
+
+
+async def test_conversation_list_page_shows_only_own_tenant(visitor: Callable[[], User], world: World) -> None:
+    from nicegui import ui
+    user = await log_in(visitor(), world.b.members['viewer'])
+    table = user.find(marker='conversations').elements.pop()
+    assert isinstance(table, ui.table)
+    customers = {row['customer'] for row in table.rows}
+    assert world.b.customer in customers and world.a.customer not in customers
