@@ -26,6 +26,7 @@ logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s 
 from nicegui import app, ui  # noqa: E402
 
 from lookup import api, db, demo, queue  # noqa: E402
+from lookup.users import has_users  # noqa: E402
 from ui import live  # noqa: E402
 from ui.pages import cache, conversation, conversations, dashboard, login, users  # noqa: E402
 from ui.session import AuthMiddleware  # noqa: E402
@@ -37,6 +38,9 @@ def startup() -> None:
     db.migrate()
     if settings.demo_mode:
         demo.seed()
+    elif not has_users():
+        logger.warning('No users yet. Create the first admin: python main.py create-user NAME --tenant SLUG '
+                       '--role admin  (or `make demo` for a sandbox with demo logins)')
     if settings.run_embedded_worker:
         queue.start_embedded()
     app.timer(queue.REQUEUE_INTERVAL_S, queue.requeue_parked)  # cases parked while the queue was down

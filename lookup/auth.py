@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -67,9 +69,10 @@ class LoginThrottle:
     MAX_TRACKED = 10_000
     """Usernames remembered at most (guessing random names must not grow memory without bound)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._attempts: dict[str, list[float]] = {}
         self._lock = threading.Lock()
+        self.clock = clock
 
     def _recent(self, key: str, now: float) -> list[float]:
         recent = [t for t in self._attempts.get(key, []) if now - t < LOCKOUT_S]
@@ -82,17 +85,17 @@ class LoginThrottle:
     def _wait(self, recent: list[float], now: float) -> int:
         if len(recent) < MAX_FAILURES:
             return 0
-        return max(1, int(LOCKOUT_S - (now - recent[-MAX_FAILURES])) + 1)
+        return max(1, math.ceil(LOCKOUT_S - (now - recent[-MAX_FAILURES])))
 
     def retry_after(self, username: str) -> int:
         """Seconds until the next attempt is allowed (0: allowed now). Does not count an attempt."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             return self._wait(self._recent(username.strip().lower(), now), now)
 
     def attempt(self, username: str) -> int:
         """Count one attempt unless locked out; returns the seconds to wait (0: go ahead and check the password)."""
-        key, now = username.strip().lower(), time.monotonic()
+        key, now = username.strip().lower(), self.clock()
         with self._lock:
             wait = self._wait(self._recent(key, now), now)
             if not wait:
@@ -104,7 +107,7 @@ class LoginThrottle:
     def failed(self, username: str) -> None:
         """Record a failure that was not counted by `attempt()` (kept for callers that check first)."""
         with self._lock:
-            self._attempts.setdefault(username.strip().lower(), []).append(time.monotonic())
+            self._attempts.setdefault(username.strip().lower(), []).append(self.clock())
 
     def succeeded(self, username: str) -> None:
         with self._lock:

@@ -84,11 +84,15 @@ class Engine:
     def _attempt(self, session: BrowserSession, run: Run, ident: Identifier, evidence: Evidence,
                  dog: Watchdog) -> Answer:
         page: Page | None = None
+        opened = run.elapsed_ms()
         try:
             with session.context(timeout_ms=run.ms()) as ctx:
                 ctx.add_init_script(scripts.PRELUDE)
                 page = ctx.new_page()
                 run.page = page
+                # Launch (first lookup or after a recycle) + fresh context + page, as one timed step.
+                run.steps.append(Step(name='open', detail=f'launch #{session.launches}', started_ms=opened,
+                                      duration_ms=run.elapsed_ms() - opened))
                 try:
                     answer = self._sites(page, run, ident, evidence)
                 except Exception as exc:

@@ -125,3 +125,9 @@ def revoke_token(actor: Actor, token_id: int) -> None:
         if row is None or row.tenant_id != actor.tenant_id:
             raise NotFound('Token not found.')
         row.revoked_at = row.revoked_at or utcnow()
+
+
+def has_users() -> bool:
+    """False on a fresh install: the app then tells how to create the first admin."""
+    with session_scope() as s:
+        return s.exec(select(User.id).limit(1)).first() is not None

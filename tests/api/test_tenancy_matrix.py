@@ -27,7 +27,8 @@ class Endpoint:
     name: str
     method: str
     path: str
-    """Placeholders: {conv} conversation, {case} completed case, {shot} failed case with a screenshot, {key} cache key."""
+    """Placeholders: {conv} conversation, {case} completed case, {shot} failed case with a screenshot, {key} a cache
+    key."""
     own: dict[str, int]
     """role → status with the caller's own tenant's objects."""
     other: dict[str, int] | None

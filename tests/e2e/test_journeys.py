@@ -68,3 +68,30 @@ def test_manager_looks_up_a_vin_end_to_end(page: Page, shot) -> None:  # noqa: A
     again = page.locator('.case-card').first
     expect(again).to_contain_text('готово', timeout=60_000)
     expect(again).not_to_contain_text('Из кэша')
+
+
+def test_dashboard_shows_queue_worker_and_failures(page: Page, shot) -> None:  # noqa: ANN001
+    _login(page, 'admin')
+    page.get_by_role('button', name='Мониторинг').click()
+    expect(page.get_by_text('Пульс воркера')).to_be_visible()
+    expect(page.locator('.nicegui-echart canvas').first).to_be_visible()  # lookups per hour
+    # The embedded worker beats every few seconds: its age is a number of seconds, not "no worker".
+    expect(page.locator('text=/^\\d+(\\.\\d+)? s$/').first).to_be_visible()
+    expect(page.get_by_text('Последние ошибки')).to_be_visible()
+    shot('06-dashboard')
+
+
+def test_every_page_renders_for_an_admin(page: Page, shot) -> None:  # noqa: ANN001
+    page.goto('/login')
+    shot('00-login')
+    _login(page, 'admin')
+    for name, path, text in (('07-users', '/admin/users', 'API-токены'), ('08-cache', '/cache', 'Кэш результатов'),
+                             ('09-conversations', '/', 'Последнее сообщение')):
+        page.goto(path)
+        expect(page.get_by_text(text).first).to_be_visible()
+        shot(name)
+    page.get_by_role('button', name='English').click()
+    expect(page.get_by_text('Last message')).to_be_visible()
+    shot('10-conversations-en')
+    page.get_by_role('button', name='Русский').click()
+    expect(page.get_by_text('Последнее сообщение')).to_be_visible()

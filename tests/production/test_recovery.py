@@ -15,8 +15,16 @@ import redis
 
 from tests.backends import REDIS_URL
 from tests.production import services
-from tests.production.conftest import (case, final, first_conversation, found_scenarios, on_the_page, site_visits,
-                                       slow_scenario, submit)
+from tests.production.helpers import (
+    case,
+    final,
+    first_conversation,
+    found_scenarios,
+    on_the_page,
+    site_visits,
+    slow_scenario,
+    submit,
+)
 from tests.stack import Stack, start_stack, wait_until
 
 pytestmark = [pytest.mark.production, pytest.mark.browser]

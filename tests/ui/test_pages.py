@@ -120,3 +120,28 @@ async def test_language_switch_is_remembered(manager: User) -> None:
     manager.find(marker='lang-switch').click()
     await manager.open('/')
     await manager.should_see('Conversations')
+    assert _locale('manager') == 'en'  # stored on the user: the next login starts in English
+    manager.find(marker='lang-switch').click()
+    await manager.open('/')
+    await manager.should_see('Диалоги')
+    assert _locale('manager') == 'ru'
+
+
+def _locale(username: str) -> str:
+    from sqlmodel import select
+
+    from models import User as UserRow
+    with session_scope() as s:
+        return s.exec(select(UserRow).where(UserRow.username == username)).one().locale
+
+
+async def test_dashboard_counts_the_tenants_lookups(manager: User, conversation_id: int) -> None:
+    cached_result('WVWZZZ1KZAW000999', oem='0B5300012')
+    actor = Actor(user_id=None, tenant_id=1, role='manager')
+    service.submit_lookup(actor, conversation_id, 'WVWZZZ1KZAW000999')
+    await manager.open('/dashboard')
+    await manager.should_see('Пульс воркера')
+    total = manager.find(marker='dash-total').elements.pop()
+    hit_rate = manager.find(marker='dash-hit-rate').elements.pop()
+    assert int(total.text) >= 1
+    assert hit_rate.text.endswith('%')

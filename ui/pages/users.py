@@ -48,6 +48,7 @@ def register() -> None:
                     ui.button(t('users.create'), on_click=lambda: add()).mark('create-user')
             ui.label(t('users.tokens')).classes('text-lg font-medium mt-4')
             tokens_box = ui.column().classes('w-full').mark('tokens')
+            dialogs = ui.element('div')  # outside the lists: refresh() clears them, and a dialog with them
 
         async def add() -> None:
             ok, _ = await _call(lambda: users.add_user(actor, username=(username.value or '').strip(),
@@ -64,12 +65,13 @@ def register() -> None:
             ok, token = await _call(lambda: users.issue_token(actor, user_id=user_id, name='api'))
             if not ok:
                 return
-            with ui.dialog() as dialog, ui.card():
+            await refresh()
+            dialogs.clear()
+            with dialogs, ui.dialog().props('persistent') as dialog, ui.card().mark('token-dialog'):
                 ui.label(t('users.token_once'))
                 ui.label(token).classes('mono text-lg').mark('new-token')
-                ui.button('OK', on_click=dialog.close)
+                ui.button('OK', on_click=dialogs.clear).mark('token-dialog-ok')
             dialog.open()
-            await refresh()
 
         async def revoke(token_id: int) -> None:
             await _call(lambda: users.revoke_token(actor, token_id))

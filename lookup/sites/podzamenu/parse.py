@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lookup.errors import OemStatus
 from lookup.result import Gearbox, Vehicle
 from lookup.sites.podzamenu import codes
 from lookup.sites.podzamenu import selectors as S
@@ -234,11 +235,11 @@ def model_only(info: VehicleInfo, gb: Gearbox, *, wmi: str, is_vin: bool) -> Gea
     if not is_vin:
         return None
     if wmi in S.VW_WMIS and gb.model:
-        return gb.model_copy(update={'factory_code': gb.factory_code or gb.model, 'oem_status': 'MODEL_ONLY'})
+        return gb.model_copy(update={'factory_code': gb.factory_code or gb.model, 'oem_status': OemStatus.MODEL_ONLY})
     if wmi in S.FORD_WMIS:
         for raw in (info.vehicle.transmission, info.kpp_model, info.kpp):
             code = codes.ford_code(codes.strip_more(raw)) if raw else None
             if code:
                 return gb.model_copy(update={'model': code, 'factory_code': code, 'raw_model': raw,
-                                             'oem_status': 'MODEL_ONLY'})
+                                             'oem_status': OemStatus.MODEL_ONLY})
     return None
