@@ -71,8 +71,8 @@ def main() -> None:
         kind = key.split('_')[1]
         med = statistics.median(values)
         flag = 'ok' if med <= targets[kind] else 'OVER TARGET'
-        print(f'  {key:12s} {med * 1000:7.0f} ms / {max(values) * 1000:7.0f} ms   target ≤ {targets[kind] * 1000:.0f} ms'
-              f'  {flag}')
+        print(f'  {key:12s} {med * 1000:7.0f} ms / {max(values) * 1000:7.0f} ms'
+              f'   target ≤ {targets[kind] * 1000:.0f} ms  {flag}')
 
 
 if __name__ == '__main__':

@@ -135,7 +135,7 @@ def ready() -> JSONResponse:
 
 
 @router.post('/conversations/{conversation_id}/lookups', status_code=202, response_model=CaseOut,
-             responses={**_errors(*AUTHED, 403, 404, 429),
+             responses={**_errors(*AUTHED, 400, 403, 404, 429),
                         200: {'model': CaseOut, 'description': 'Answered from the cache'}})
 def create_lookup(conversation_id: Id, body: LookupRequest, actor: ActorDep) -> JSONResponse:
     """Start a lookup (admin, manager); 200 with a completed case on a cache hit, else 202 with the pending case."""
@@ -248,7 +248,7 @@ class InboundResult(BaseModel):
 
 
 @router.post('/inbound/messages', response_model=InboundResult, status_code=201,
-             responses={**_errors(*AUTHED, 403), 200: {'model': InboundResult,
+             responses={**_errors(*AUTHED, 400, 403), 200: {'model': InboundResult,
                                                        'description': 'Already received (idempotent)'}})
 def inbound_message(body: InboundMessage, actor: ActorDep) -> JSONResponse:
     """Store a customer message (admin, manager); a single VIN/FRAME in it starts a lookup automatically."""

@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import redis
 
 from lookup.settings import get_settings
+
+if TYPE_CHECKING:
+    from models import LookupCase
 
 logger = logging.getLogger(__name__)
 CHANNEL = 'podzamenu:events'
@@ -29,13 +33,26 @@ class Change:
     case_id: int | None = None
     status: str | None = None
     stage: str | None = None
+    case: dict[str, Any] | None = field(default=None, compare=False, hash=False)
+    """The changed case as the API shows it (`CaseOut` JSON), so that N open pages need no N database reads."""
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> Change:
-        return cls(**json.loads(raw))
+        data = json.loads(raw)
+        return cls(**{k: v for k, v in data.items() if k in _FIELDS})  # tolerate fields of newer/older versions
+
+
+_FIELDS = {f.name for f in fields(Change)}
+
+
+def case_changed(case: LookupCase) -> Change:
+    """The notification for a case row as it was just committed (with its API snapshot)."""
+    from lookup.schemas import CaseOut
+    return Change(kind='case', tenant_id=case.tenant_id, conversation_id=case.conversation_id, case_id=case.id,
+                  status=case.status, stage=case.stage, case=CaseOut.of(case).model_dump(mode='json'))
 
 
 _local_sinks: list[Callable[[Change], None]] = []

@@ -159,5 +159,4 @@ def mark_queue_unavailable(case_id: int) -> None:
 
 def _publish(cases: list[LookupCase]) -> None:
     for case in cases:
-        events.publish(events.Change(kind='case', tenant_id=case.tenant_id, conversation_id=case.conversation_id,
-                                     case_id=case.id, status=case.status, stage=case.stage))
+        events.publish(events.case_changed(case))

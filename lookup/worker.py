@@ -65,8 +65,7 @@ def _current(case_id: int | None) -> None:
 
 
 def notify(case: LookupCase) -> None:
-    events.publish(events.Change(kind='case', tenant_id=case.tenant_id, conversation_id=case.conversation_id,
-                                 case_id=case.id, status=case.status, stage=case.stage))
+    events.publish(events.case_changed(case))
 
 
 def run_case(case_id: int, *, retries_left: int) -> None:

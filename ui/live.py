@@ -18,6 +18,19 @@ logger = logging.getLogger(__name__)
 changed = Event[events.Change]()
 state = {'channel_ok': True}
 """False while the pub/sub channel is down: pages then poll the database."""
+DRAIN_MAX = 200
+"""At most this many already-arrived messages are read (and collapsed) before their changes are emitted."""
+
+
+def latest_only(batch: list[events.Change]) -> list[events.Change]:
+    """Of several changes read at once, keep the newest per case (each carries the whole case, so the older ones
+    are stale): while 50 pages re-render one stage, the next stages of the same lookup collapse into one update."""
+    latest: dict[object, events.Change] = {}
+    for change in batch:
+        key = ('case', change.case_id) if change.kind == 'case' and change.case_id else (len(latest), id(change))
+        latest.pop(key, None)
+        latest[key] = change
+    return list(latest.values())
 
 
 def _hop_onto_loop(change: events.Change) -> None:
@@ -40,8 +53,13 @@ async def _listen_redis(url: str) -> None:
                 logger.info('listening for changes on redis channel %s', events.CHANNEL)
                 while True:
                     msg = await ps.get_message(ignore_subscribe_messages=True, timeout=5.0)
-                    if msg and msg.get('type') == 'message':
-                        changed.emit(events.Change.from_json(msg['data']))
+                    batch = []
+                    while msg is not None and len(batch) < DRAIN_MAX:
+                        if msg.get('type') == 'message':
+                            batch.append(events.Change.from_json(msg['data']))
+                        msg = await ps.get_message(ignore_subscribe_messages=True, timeout=0)
+                    for change in latest_only(batch):
+                        changed.emit(change)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
+from argon2 import PasswordHasher, profiles
 from nicegui import core
 from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
@@ -29,6 +30,11 @@ from lookup.db import session_scope
 from lookup.settings import get_settings
 from models import Conversation, LookupCase, Message, Role
 from tests.ui.conftest import cached_result
+
+# Argon2's production cost (64 MiB, 3 passes, 4 lanes) makes every login take ~0.1-1 s on a busy 2-core runner;
+# tests only need a real argon2 hash, not an expensive one (hashes record their own parameters, so verifying the
+# ones made here stays cheap). Production keeps the library defaults.
+auth._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ('admin', 'manager', 'viewer')
@@ -129,9 +135,21 @@ def world() -> World:
     return World(a=_tenant('a'), b=_tenant('b'))
 
 
+def forget_stale_subscriptions() -> None:
+    """Drop page subscriptions left on `ui.live.changed` by earlier simulations, and hand the event back to NiceGUI's
+    reset. (ui.live is imported once; after the first reset its module-level Event is no longer in
+    `Event.instances`, so NiceGUI stops clearing it, and callbacks of garbage-collected pages would fire.)"""
+    from nicegui.event import Event
+
+    from ui import live
+    live.changed.callbacks.clear()
+    Event.instances.add(live.changed)
+
+
 @pytest_asyncio.fixture(scope='module', loop_scope='module')
 async def app() -> AsyncIterator[User]:
     """main.py running once for the whole module (user simulation, lifespan started)."""
+    forget_stale_subscriptions()
     async with user_simulation(main_file=ROOT / 'main.py') as first:
         yield first
 
@@ -178,7 +196,10 @@ def no_error_logs(caplog: pytest.LogCaptureFixture, request: pytest.FixtureReque
         return
     errors = [r for r in caplog.get_records('call') if r.levelno >= logging.ERROR]
     if errors:
-        pytest.fail(f'unexpected ERROR logs: {[r.getMessage() for r in errors]}', pytrace=False)
+        import traceback
+        details = [r.getMessage() + ('\n' + ''.join(traceback.format_exception(*r.exc_info))[-1500:]
+                                     if r.exc_info else '') for r in errors]
+        pytest.fail('unexpected ERROR logs:\n' + '\n'.join(details), pytrace=False)
 
 
 def pytest_configure(config: pytest.Config) -> None:

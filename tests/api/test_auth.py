@@ -105,7 +105,9 @@ async def test_deactivated_user_loses_session_and_tokens(visitor: Callable[[], U
     await victim.should_not_see(marker='conversations')
     r = await api.get('/api/conversations', headers=bearer(member.token))
     assert r.status_code == 401 and r.json()['error']['code'] == 'UNAUTHORIZED'
-    await try_login(visitor(), member.username, member.password)  # and cannot log in again
+    again = visitor()
+    await try_login(again, member.username, member.password)  # and cannot log in again
+    await again.should_see('Неверный логин или пароль', retries=50)
 
     admin.find(marker=f'toggle-{member.username}').click()  # reactivated: tokens work again
     await admin.should_see(marker=f'token-for-{member.username}', retries=50)

@@ -89,7 +89,8 @@ async def test_an_unhandled_exception_is_a_json_500(api: httpx.AsyncClient, worl
 
 
 @pytest.mark.expect_error_log
-async def test_a_failing_database_in_auth_is_a_json_500(api: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_failing_database_in_auth_is_a_json_500(api: httpx.AsyncClient,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     def down(**_: object) -> None:
         raise OperationalError('SELECT 1', {}, Exception('connection refused'))
 

@@ -159,17 +159,17 @@ PAGES = [
 
 
 @pytest.mark.parametrize('role', ROLES)
-@pytest.mark.parametrize('page', PAGES, ids=lambda p: p.name)
-async def test_page_matrix(visitor: Callable[[], User], world: World, page: PageCheck, role: str) -> None:
+@pytest.mark.parametrize('check', PAGES, ids=lambda p: p.name)
+async def test_page_matrix(visitor: Callable[[], User], world: World, check: PageCheck, role: str) -> None:
     user = await log_in(visitor(), world.a.members[role])
     if role == 'admin':
         await user.should_see(marker='nav-admin/users')
     else:
         await user.should_not_see(marker='nav-admin/users')
-    await user.open(page.path.format(a=world.a.conversation_id, b=world.b.conversation_id))
-    for kwargs in page.see(world, role):
+    await user.open(check.path.format(a=world.a.conversation_id, b=world.b.conversation_id))
+    for kwargs in check.see(world, role):
         await user.should_see(**kwargs)
-    for kwargs in page.not_see(world, role):
+    for kwargs in check.not_see(world, role):
         await user.should_not_see(**kwargs)
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from tests.stack import Stack, start_stack
 
-ARTIFACTS = Path(__file__).resolve().parent.parent.parent / 'test-results' / 'screens'
+# Not test-results/: pytest-playwright empties that folder at the start of every session.
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / 'artifacts' / 'screens'
 
 
 def chromium_path() -> str | None:
@@ -48,7 +49,7 @@ def base_url(app_stack: Stack) -> str:
 
 @pytest.fixture
 def shot(page):  # noqa: ANN001, ANN201
-    """`shot('name')` saves a full-page PNG under test-results/screens (kept as a CI artifact)."""
+    """`shot(name)` saves a full-page PNG under artifacts/screens (kept as a CI artifact)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def take(name: str) -> Path:

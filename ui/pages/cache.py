@@ -87,7 +87,8 @@ def register() -> None:
             if res is None:
                 return
             table.rows = [{'key': r.key, 'value': f'{r.value}', 'make': r.make or '', 'model': r.model or '',
-                           'gearbox_model': r.gearbox_model or '', 'oem': r.oem or '', 'outcome': t(f'outcome.{r.outcome}'),
+                           'gearbox_model': r.gearbox_model or '', 'oem': r.oem or '',
+                           'outcome': t(f'outcome.{r.outcome}'),
                            'fetched': when(r.fetched_at), 'expires': when(r.expires_at),
                            'ttl': _ttl_left(r.expires_at)} for r in res.items]
             table.pagination = {**p, 'rowsNumber': res.total}

@@ -6,6 +6,7 @@ from nicegui import run, ui
 
 from lookup import service
 from lookup.errors import LookupError_
+from lookup.schemas import CaseOut
 from ui import live
 from ui.components.case_card import case_card
 from ui.components.lookup_dialog import open_lookup_dialog
@@ -28,6 +29,7 @@ def register() -> None:
         await run.io_bound(service.mark_read, actor, conversation_id)
         title = conv.customer_name or conv.external_chat_id
         seen: dict[int, str] = {}
+        cards: dict[int, ui.element] = {}
 
         with frame(title):
             with ui.row().classes('w-full items-center justify-between'):
@@ -77,12 +79,26 @@ def register() -> None:
                 if c.status == 'pending':
                     positions[c.id] = await run.io_bound(service.queue_position, actor, c.id)
             cases_box.clear()
+            cards.clear()
             with cases_box:
                 if not items:
                     ui.label(t('conv.no_lookups')).classes('text-grey-7')
                 for c in items:
-                    case_card(c, queue_position=positions.get(c.id), on_retry=retry, on_refresh=refresh_case)
+                    with ui.element('div').classes('w-full') as cards[c.id]:
+                        case_card(c, queue_position=positions.get(c.id), on_retry=retry, on_refresh=refresh_case)
             _toasts(items)
+
+        def show_pushed(data: dict) -> bool:
+            """Re-render one card from a pushed snapshot (no database read per open page); False: reload the list."""
+            c = CaseOut.model_validate(data)
+            holder = cards.get(c.id)
+            if holder is None or c.status == 'pending':  # a new card, or a queue position to look up
+                return False
+            holder.clear()
+            with holder:
+                case_card(c, queue_position=None, on_retry=retry, on_refresh=refresh_case)
+            _toasts([c])
+            return True
 
         def _toasts(items) -> None:  # noqa: ANN001
             for c in items:
@@ -109,7 +125,8 @@ def register() -> None:
             if change.conversation_id != conversation_id:
                 return
             if change.kind == 'case':
-                await refresh_cases()
+                if not (change.case and show_pushed(change.case)):
+                    await refresh_cases()
             elif change.kind == 'message':
                 await refresh_messages()
 

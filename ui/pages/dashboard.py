@@ -25,7 +25,7 @@ def register() -> None:
         with frame(t('nav.dashboard')):
             ui.label(t('nav.dashboard')).classes('text-xl font-medium')
             tiles = ui.row().classes('w-full gap-3')
-            chart = ui.echart({'grid': {'left': 40, 'right': 10, 'top': 30, 'bottom': 30},
+            chart = ui.echart({'animation': False, 'grid': {'left': 40, 'right': 10, 'top': 30, 'bottom': 30},
                                'title': {'text': t('dash.per_hour'), 'textStyle': {'fontSize': 13}},
                                'xAxis': {'type': 'category', 'data': [f'-{h}' for h in range(23, -1, -1)]},
                                'yAxis': {'type': 'value', 'minInterval': 1},
