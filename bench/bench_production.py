@@ -30,8 +30,8 @@ from tests.production import livepages, wsclients
 from tests.stack import Stack, start_stack, wait_until
 
 ALPHABET = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'
-STATUS_DONE = 'готово'
-"""The status badge of a completed case (the demo manager's locale is Russian)."""
+FINAL_BADGES = ('готово', 'ошибка')
+"""The status badge of a completed or failed case (the demo manager's locale is Russian)."""
 
 
 def pct(values: list[float], q: float) -> float:
@@ -113,13 +113,17 @@ def push_sessions(stack: Stack, cookies: dict[str, str], n: int, rounds: int) ->
         async with httpx.AsyncClient(base_url=stack.url, headers=stack.api.headers, timeout=30) as api:
             for value in _found(rounds):
                 for s in sessions:
-                    s.arm(f'VIN {value}', STATUS_DONE)
+                    s.arm(f'VIN {value}', *FINAL_BADGES)
                 case_id = (await api.post(f'/api/conversations/{conv}/lookups',
                                           json={'value': value, 'force_refresh': True})).json()['id']
                 deadline = time.monotonic() + 60
                 while any(s.seen_at is None for s in sessions):
                     if time.monotonic() > deadline:
-                        raise AssertionError(f'{sum(s.seen_at is None for s in sessions)} sessions saw nothing')
+                        late = [s for s in sessions if s.seen_at is None]
+                        state = (await api.get(f'/api/lookups/{case_id}')).json()['status']
+                        raise AssertionError(f'{len(late)} sessions did not see {value} finish ({state}), connected: '
+                                             f'{[x.sio.connected for x in late]}; one has: '
+                                             f'{late[0].texts()[:20]}')
                     await asyncio.sleep(0.01)  # the sessions' own handlers stamp the arrival
                 case = (await api.get(f'/api/lookups/{case_id}')).json()
                 done_ms = livepages.epoch_ms(case['finished_at'])

@@ -18,7 +18,14 @@ os.environ.update(
 for var in ('DATABASE_URL', 'REDIS_URL'):
     os.environ.pop(var, None)
 
+from argon2 import PasswordHasher, profiles  # noqa: E402
+
+from lookup import auth  # noqa: E402
 from lookup.sandbox import Sandbox  # noqa: E402
+
+# Argon2's production cost makes every in-process login take 0.1-1 s on a busy 2-core runner; tests only need a
+# real argon2 hash, not an expensive one (hashes record their parameters). Subprocess apps keep the defaults.
+auth._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 SANDBOX = Sandbox(seed=3, render_delay_ms=150).start()
 os.environ['PODZAMENU_BASE_URL'] = SANDBOX.url

@@ -20,7 +20,6 @@ from pathlib import Path
 import httpx
 import pytest
 import pytest_asyncio
-from argon2 import PasswordHasher, profiles
 from nicegui import core
 from nicegui.testing import User
 from nicegui.testing.user_simulation import user_simulation
@@ -30,11 +29,6 @@ from lookup.db import session_scope
 from lookup.settings import get_settings
 from models import Conversation, LookupCase, Message, Role
 from tests.ui.conftest import cached_result
-
-# Argon2's production cost (64 MiB, 3 passes, 4 lanes) makes every login take ~0.1-1 s on a busy 2-core runner;
-# tests only need a real argon2 hash, not an expensive one (hashes record their own parameters, so verifying the
-# ones made here stays cheap). Production keeps the library defaults.
-auth._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLES = ('admin', 'manager', 'viewer')

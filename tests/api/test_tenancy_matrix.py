@@ -125,6 +125,19 @@ async def test_cache_is_global_but_never_says_who_asked(api: httpx.AsyncClient, 
     assert case['result']['tag'] is None
 
 
+async def test_the_ui_session_reads_screenshots_of_its_own_tenant_only(visitor: Callable[[], User],
+                                                                       world: World) -> None:
+    """The case card loads `/api/lookups/{id}/screenshot` with the session cookie, not a token."""
+    user = visitor()
+    assert (await user.http_client.get(f'/api/lookups/{world.a.failed_case_id}/screenshot')).status_code == 401
+    await log_in(user, world.a.members['viewer'])
+    r = await user.http_client.get(f'/api/lookups/{world.a.failed_case_id}/screenshot')
+    assert r.status_code == 200 and r.headers['content-type'] == 'image/png'
+    r = await user.http_client.get(f'/api/lookups/{world.b.failed_case_id}/screenshot')
+    assert r.status_code == 404 and r.json()['error']['code'] == 'NOT_FOUND'
+    assert (await user.http_client.get('/api/conversations')).status_code == 401  # the rest of the API wants a token
+
+
 # --- pages --------------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -180,3 +193,19 @@ async def test_conversation_list_page_shows_only_own_tenant(visitor: Callable[[]
     assert isinstance(table, ui.table)
     customers = {row['customer'] for row in table.rows}
     assert world.b.customer in customers and world.a.customer not in customers
+
+
+async def test_a_viewer_cannot_retry_a_lookup_from_the_page(visitor: Callable[[], User], api: httpx.AsyncClient,
+                                                           world: World) -> None:
+    headers = bearer(world.a.members['viewer'].token)
+    before = (await api.get(f'/api/conversations/{world.a.conversation_id}/lookups', headers=headers)).json()
+    user = await log_in(visitor(), world.a.members['viewer'])
+    await user.open(f'/conversations/{world.a.conversation_id}')
+    await user.should_see(marker=f'case-{world.a.failed_case_id}')
+    retry = list(user.find(marker='case-retry').elements)
+    if not retry:  # the page hides the button from viewers: nothing to click
+        return
+    user.find(marker='case-retry').click()
+    await user.should_see('Недостаточно прав', retries=50)
+    after = (await api.get(f'/api/conversations/{world.a.conversation_id}/lookups', headers=headers)).json()
+    assert [c['id'] for c in after] == [c['id'] for c in before]

@@ -26,7 +26,7 @@ class Session:
     elements: dict[str, dict] = field(default_factory=dict)
     seen_at: float | None = None
     """time.time() when the armed condition first held."""
-    target: tuple[str, str] | None = None
+    target: tuple[str, tuple[str, ...]] | None = None
     sio: socketio.AsyncClient | None = None
 
     def on_update(self, data: dict) -> None:
@@ -49,17 +49,21 @@ class Session:
             out += self._texts(child, depth + 1)
         return out
 
-    def card_shows(self, value: str, status_text: str) -> bool:
+    def card_shows(self, value: str, status_texts: tuple[str, ...]) -> bool:
         for key, el in self.elements.items():
             if 'case-card' in (el.get('class') or []):
-                texts = ' '.join(self._texts(key))
-                if value in texts and status_text in texts:
+                texts = self._texts(key)
+                if any(value in t for t in texts) and any(t in status_texts for t in texts):
                     return True
         return False
 
-    def arm(self, value: str, status_text: str) -> None:
+    def texts(self) -> list[str]:
+        return [el['text'] for el in self.elements.values() if el.get('text')]
+
+    def arm(self, value: str, *status_texts: str) -> None:
+        """From now on, note when the card of `value` first shows one of `status_texts`."""
         self.seen_at = None
-        self.target = (value, status_text)
+        self.target = (value, status_texts)
 
 
 async def open_session(url: str, path: str, cookies: dict[str, str]) -> Session:

@@ -86,11 +86,13 @@ async def test_case_card_updates_live_when_the_worker_finishes(manager: User, co
 
 
 async def test_viewer_cannot_look_up(user: User, conversation_id: int) -> None:
+    cached_result('WVWZZZ1KZAW000321')
+    service.submit_lookup(Actor(user_id=None, tenant_id=1, role='manager'), conversation_id, 'WVWZZZ1KZAW000321')
     await login(user, 'viewer')
-    conv_id = conversation_id
-    await user.open(f'/conversations/{conv_id}')
-    await user.should_see('Сообщения')
+    await user.open(f'/conversations/{conversation_id}')
+    await user.should_see(marker='case-completed')
     await user.should_not_see(marker='lookup-button')
+    await user.should_not_see(marker='case-refresh')
 
 
 async def test_message_html_is_shown_as_text(manager: User, conversation_id: int) -> None:

@@ -23,8 +23,12 @@ def _field(label: str, value: str | None, *, mono: bool = False, mark: str | Non
             el.mark(mark)
 
 
-def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Callable[[int], Awaitable[None]],
-              on_refresh: Callable[[int], Awaitable[None]]) -> None:
+Action = Callable[[int], Awaitable[None]]
+
+
+def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | None = None,
+              on_refresh: Action | None = None) -> None:
+    """Render one case; without `on_retry` / `on_refresh` (viewers) the card has no action buttons."""
     result = case.result or {}
     with ui.card().classes('case-card w-full').mark(f'case-card case-{case.id} case-{case.status}'):
         with ui.row().classes('w-full items-center justify-between'):
@@ -67,7 +71,7 @@ def _progress(case: CaseOut, queue_position: int | None) -> None:
         ui.timer(1.0, tick)
 
 
-def _result(case: CaseOut, result: dict, on_refresh: Callable[[int], Awaitable[None]]) -> None:
+def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
     vehicle = result.get('vehicle') or {}
     gearbox = result.get('gearbox') or {}
     evidence = result.get('evidence') or {}
@@ -101,7 +105,7 @@ def _result(case: CaseOut, result: dict, on_refresh: Callable[[int], Awaitable[N
     _footer(case, evidence, on_refresh=on_refresh)
 
 
-def _failure(case: CaseOut, result: dict, on_retry: Callable[[int], Awaitable[None]]) -> None:
+def _failure(case: CaseOut, result: dict, on_retry: Action | None) -> None:
     code = case.error.code if case.error else (case.outcome or '')
     reason = t(f'outcome.{code}') if f'outcome.{code}' in _known() else (case.error.message if case.error else code)
     ui.label(reason).classes('text-negative font-medium').mark('case-error')
@@ -114,8 +118,7 @@ def _failure(case: CaseOut, result: dict, on_retry: Callable[[int], Awaitable[No
     _footer(case, evidence, on_retry=on_retry)
 
 
-def _footer(case: CaseOut, evidence: dict, *, on_refresh: Callable[[int], Awaitable[None]] | None = None,
-            on_retry: Callable[[int], Awaitable[None]] | None = None) -> None:
+def _footer(case: CaseOut, evidence: dict, *, on_refresh: Action | None = None, on_retry: Action | None = None) -> None:
     with ui.row().classes('w-full items-center justify-between text-xs text-grey-7'):
         with ui.row().classes('items-center gap-3'):
             if evidence.get('source'):

@@ -85,7 +85,7 @@ def register() -> None:
                     ui.label(t('conv.no_lookups')).classes('text-grey-7')
                 for c in items:
                     with ui.element('div').classes('w-full') as cards[c.id]:
-                        case_card(c, queue_position=positions.get(c.id), on_retry=retry, on_refresh=refresh_case)
+                        case_card(c, queue_position=positions.get(c.id), **actions)
             _toasts(items)
 
         def show_pushed(data: dict) -> bool:
@@ -96,7 +96,7 @@ def register() -> None:
                 return False
             holder.clear()
             with holder:
-                case_card(c, queue_position=None, on_retry=retry, on_refresh=refresh_case)
+                case_card(c, queue_position=None, **actions)
             _toasts([c])
             return True
 
@@ -120,6 +120,9 @@ def register() -> None:
 
         async def refresh_case(case_id: int) -> None:
             await retry(case_id)
+
+        # Viewers get read-only cards (the service refuses them anyway).
+        actions = {'on_retry': retry, 'on_refresh': refresh_case} if actor.can_lookup else {}
 
         async def on_change(change) -> None:  # noqa: ANN001
             if change.conversation_id != conversation_id:

@@ -60,7 +60,8 @@ def register() -> None:
             table.add_slot('body-cell-customer', '''
                 <q-td :props="props" :class="props.row.unread ? 'text-weight-bold' : ''">
                   {{ props.row.customer }}
-                  <q-badge v-if="props.row.unread" color="accent" rounded class="q-ml-xs">{{ props.row.unread }}</q-badge>
+                  <q-badge v-if="props.row.unread" color="accent" rounded class="q-ml-xs">
+                    {{ props.row.unread }}</q-badge>
                 </q-td>''')
             table.on('request', lambda e: load(e.args['pagination']))
             table.on('rowClick', lambda e: ui.navigate.to(f'/conversations/{e.args[1]["id"]}'))
