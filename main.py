@@ -69,5 +69,6 @@ if __name__ in {'__main__', '__mp_main__'}:
         from lookup.cli import main as cli_main
 
         sys.exit(cli_main(sys.argv[1:]))
+    live.tune_gc()  # short, rare GC pauses: pushes to many open pages are not held up behind them
     ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup', storage_secret=settings.session_secret(),
            reload=False, show=False, fastapi_docs=True, language='ru', favicon='⚙️')

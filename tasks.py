@@ -108,7 +108,7 @@ def _worker_shutdown() -> None:
 @huey.signal(SIGNAL_INTERRUPTED)
 def _requeue_interrupted(_signal, task, *_) -> None:  # noqa: ANN001
     """A forced stop interrupted a running lookup: give the case back and put it in the queue for the next worker."""
-    if task.name == run_lookup.name:
+    if isinstance(task, run_lookup.task_class):  # (`run_lookup.name` is None: no name= on the decorator)
         try:
             recovery.release(task.args[0])
         except Exception as exc:  # noqa: BLE001  (the sweep takes it back once this process is gone)
@@ -122,4 +122,4 @@ def enqueue_case(case_id: int) -> None:
 
 def queued_case_ids() -> set[int]:
     """Case ids waiting in the queue or scheduled for a retry (for recovery's lost-message check)."""
-    return {t.args[0] for t in [*huey.pending(), *huey.scheduled()] if t.name == run_lookup.name and t.args}
+    return {t.args[0] for t in [*huey.pending(), *huey.scheduled()] if isinstance(t, run_lookup.task_class)}

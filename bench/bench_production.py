@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +31,7 @@ from tests.production import livepages, wsclients
 from tests.stack import Stack, start_stack, wait_until
 
 ALPHABET = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'
+VERBOSE = bool(os.environ.get('BENCH_VERBOSE'))
 FINAL_BADGES = ('готово', 'ошибка')
 """The status badge of a completed or failed case (the demo manager's locale is Russian)."""
 
@@ -128,6 +130,9 @@ def push_sessions(stack: Stack, cookies: dict[str, str], n: int, rounds: int) ->
                 case = (await api.get(f'/api/lookups/{case_id}')).json()
                 done_ms = livepages.epoch_ms(case['finished_at'])
                 out += [s.seen_at * 1000 - done_ms for s in sessions]
+                if VERBOSE:
+                    r = sorted(out[-len(sessions):])
+                    print(f'    round {value}: min {r[0]:.0f} p50 {r[len(r) // 2]:.0f} max {r[-1]:.0f} ms', flush=True)
         await wsclients.close_sessions(sessions)
         return out
 
@@ -157,14 +162,15 @@ def main() -> None:
     ap.add_argument('--hits', type=int, default=200)
     ap.add_argument('--pages', type=int, default=50, help='websocket sessions for the push figure')
     ap.add_argument('--browser-pages', type=int, default=5, help='real Chromium pages for the DOM figure')
-    ap.add_argument('--rounds', type=int, default=10)
+    ap.add_argument('--rounds', type=int, default=20)
     ap.add_argument('--jobs', type=int, default=200)
     args = ap.parse_args()
     with Sandbox(seed=1, render_delay_ms=150) as sb:
         stack = start_stack(sandbox_url=sb.url, database_url=fresh_postgres(), redis_url=fresh_redis(),
                             extra_env={'RATE_LIMIT_PER_MINUTE': '1000000', 'LOG_LEVEL': 'WARNING'})
         try:
-            print('production mode: PostgreSQL + Redis, web + 1 huey_consumer (1 thread), sandbox render 150 ms',
+            print('production mode: PostgreSQL + Redis, web + 1 huey_consumer (1 thread), sandbox render 150 ms; '
+                  f'load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs',
                   flush=True)
             figure('cache-hit POST latency', cache_hits(stack, args.hits), target=100)
             browser_values, cookies = push_browser(stack, args.browser_pages, args.rounds)

@@ -59,8 +59,7 @@ def _case(session: Session, actor: Actor, case_id: int) -> LookupCase:
 
 
 def _notify(case: LookupCase) -> None:
-    events.publish(events.Change(kind='case', tenant_id=case.tenant_id, conversation_id=case.conversation_id,
-                                 case_id=case.id, status=case.status, stage=case.stage))
+    events.publish(events.case_changed(case))  # carries the case: open pages render it without a query each
 
 
 def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: str | None = None,

@@ -59,6 +59,11 @@ class Stack:
             cwd=ROOT, env=self.env, stdout=log.open('w'), stderr=subprocess.STDOUT)
         return self.procs['worker']
 
+    @property
+    def worker_log(self) -> str:
+        """The `logs` key of the most recently started worker."""
+        return max((k for k in self.logs if k.startswith('worker-')), key=lambda k: int(k.split('-')[1]))
+
     def start_web(self) -> subprocess.Popen:
         """(Re)start main.py on this stack's port and DATA_DIR; returns once /api/health answers."""
         n = sum(1 for k in self.logs if k.startswith('web'))

@@ -98,16 +98,43 @@ def test_worker_stops_gracefully_finishing_the_running_lookup(prod: Stack, sandb
     wait_until(lambda: _ready(prod)[0] == 200, 30, 'readiness with the new worker')
 
 
+def test_second_signal_interrupts_and_the_case_is_given_back(prod: Stack, sandbox) -> None:  # noqa: ANN001
+    """Ctrl-C twice (or a stop timeout): the lookup is abandoned, the case goes back to `pending` and into the
+    queue at once (Huey's SIGNAL_INTERRUPTED), and the next worker runs it."""
+    sc = slow_scenario()
+    conv = first_conversation(prod.api)
+    visits = site_visits(sandbox, sc.id)
+    case_id = submit(prod.api, conv, sc.id, force_refresh=True).json()['id']
+    on_the_page(prod, sandbox, sc.id, visits, case_id)
+    log = prod.logs[prod.worker_log]
+    worker = prod.procs.pop('worker')
+
+    worker.send_signal(signal.SIGTERM)
+    wait_until(lambda: 'Shutting down gracefully' in log.read_text(), 10, 'the graceful stop to begin')
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(10) == 0
+
+    given_back = case(prod.api, case_id)
+    assert given_back['status'] == 'pending' and given_back['attempts'] == 1, given_back
+    prod.start_worker()
+    done = final(prod.api, case_id)
+    assert done['status'] == 'completed' and done['attempts'] == 2, done
+    assert site_visits(sandbox, sc.id) == visits + 2
+
+
 def test_sweep_takes_back_dead_workers_cases_and_frees_their_slots(prod: Stack) -> None:
     """Fake rows of a worker killed on this host (pid gone, lease still valid), of one on another host whose lease
-    ran out, of one out of attempts, and of a live worker; plus a browser slot held by the dead one."""
-    a, b = found_scenarios()[2:4]
+    ran out, of one out of attempts, and of a live worker; pending rows whose queue message was lost, or is
+    scheduled (a retry); plus a browser slot held by the dead one."""
+    a, b, c = found_scenarios()[2:5]
     dead = f'{socket.gethostname()}:{_dead_pid()}:1'
     r = redis.Redis.from_url(REDIS_URL)
-    live = next(k.decode() for k in r.hkeys('podzamenu:workers'))
+    live = next(k.decode() for k in r.hkeys('podzamenu:workers')
+                if int(k.decode().split(':')[1]) == prod.procs['worker'].pid)
     r.set('podzamenu:slot:podzamenu:0', f'{dead}|stale', ex=600)
     out = prod.python(f'''
 import json
+import time
 from datetime import timedelta
 import tasks
 from lookup import cases, identifiers, recovery
@@ -131,21 +158,39 @@ with session_scope() as s:
         c.attempts, c.started_at = attempts, now - timedelta(minutes=1)
         s.flush()
         ids[name] = c.id
+    for name, value in (('lost', {c.id!r}), ('scheduled', 'WVWZZZ1KZ8W000003')):
+        p = cases.create(session=s, tenant_id=conv.tenant_id, conversation_id=conv.id,
+                         ident=identifiers.parse(value), tag=None, force_refresh=True)
+        p.updated_at = now - timedelta(minutes=5)  # long enough ago to have reached a worker
+        s.flush()
+        ids[name] = p.id
+tasks.run_lookup.schedule(args=(ids['scheduled'],), delay=900)  # in Huey's schedule, not lost
+for _ in range(50):  # the worker moves it from the queue to the schedule: in neither for a moment
+    in_queue = sorted(tasks.queued_case_ids())
+    if in_queue:
+        break
+    time.sleep(0.1)
 touched = recovery.sweep(enqueue=tasks.enqueue_case, queued_ids=tasks.queued_case_ids)
 with session_scope() as s:
-    after = {{n: s.get(LookupCase, i).status for n, i in ids.items()}}
-    s.get(LookupCase, ids['live']).status = 'failed'  # a fake: no job will ever finish it
-print(json.dumps({{'ids': ids, 'after': after, 'touched': touched}}))
+    after = {{n: (s.get(LookupCase, i).status, s.get(LookupCase, i).worker_id) for n, i in ids.items()}}
+    for fake in ('live', 'scheduled'):  # no job will ever finish these
+        s.get(LookupCase, ids[fake]).status = 'failed'
+print(json.dumps({{'ids': ids, 'after': after, 'touched': touched, 'in_queue': in_queue}}))
 ''')
     res = json.loads(out.strip().splitlines()[-1])
-    assert res['touched'] == 3
-    assert res['after'] == {'dead_pid': 'pending', 'lease_out': 'pending', 'exhausted': 'failed', 'live': 'running'}
+    assert res['in_queue'] == [res['ids']['scheduled']]
+    assert res['touched'] == 4
+    after = {name: tuple(v) for name, v in res['after'].items()}
+    assert after['exhausted'][0] == 'failed'
+    assert after['live'] == ('running', live) and after['scheduled'] == ('pending', None)  # left alone
+    for name, worker in (('dead_pid', dead), ('lease_out', 'elsewhere:4242:1')):  # taken from the dead worker
+        assert after[name] != ('running', worker), after  # (the live worker may have claimed it already)
     assert r.get('podzamenu:slot:podzamenu:0') != f'{dead}|stale'.encode()  # the dead worker's slot was freed
     exhausted = case(prod.api, res['ids']['exhausted'])
     assert exhausted['error']['code'] == 'TIMEOUT'
-    for name in ('dead_pid', 'lease_out'):  # re-enqueued, and the live worker completes them
+    for name, attempts in (('dead_pid', 2), ('lease_out', 2), ('lost', 1)):  # re-enqueued; the live worker runs them
         done = final(prod.api, res['ids'][name])
-        assert done['status'] == 'completed' and done['attempts'] == 2, done
+        assert done['status'] == 'completed' and done['attempts'] == attempts, done
 
 
 def test_lookup_submitted_while_redis_is_down_is_parked_then_completes(prod: Stack) -> None:

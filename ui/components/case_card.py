@@ -53,15 +53,20 @@ def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | N
             _failure(case, result, on_retry)
 
 
+def stage_text(case: CaseOut, queue_position: int | None = None) -> str:
+    """The progress line of a pending/running card (marked `case-stage`; live pages update just this text)."""
+    text = t(f'stage.{case.stage}') if case.stage else t(f'status.{case.status}')
+    if case.stage in (None, 'queued') and queue_position:
+        text += ' · ' + t('case.queue_pos', n=queue_position)
+    if case.stage in ('retry_wait', 'queue_unavailable') and case.error:
+        text += f' ({t("outcome." + case.error.code)})' if case.error.code.isupper() else ''
+    return text
+
+
 def _progress(case: CaseOut, queue_position: int | None) -> None:
     with ui.row().classes('items-center gap-3'):
         ui.spinner(size='sm')
-        text = t(f'stage.{case.stage}') if case.stage else t(f'status.{case.status}')
-        if case.stage in (None, 'queued') and queue_position:
-            text += ' · ' + t('case.queue_pos', n=queue_position)
-        if case.stage in ('retry_wait', 'queue_unavailable') and case.error:
-            text += f' ({t("outcome." + case.error.code)})' if case.error.code.isupper() else ''
-        ui.label(text).mark('case-stage')
+        ui.label(stage_text(case, queue_position)).mark('case-stage')
         elapsed = ui.label('').classes('text-grey-7 text-sm')
 
         def tick() -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ElementFilter, run, ui
 
 from lookup import service
 from lookup.errors import LookupError_
 from lookup.schemas import CaseOut
 from ui import live
-from ui.components.case_card import case_card
+from ui.components.case_card import case_card, stage_text
 from ui.components.lookup_dialog import open_lookup_dialog
 from ui.formatting import when
 from ui.i18n import error_text, t
@@ -30,6 +30,8 @@ def register() -> None:
         title = conv.customer_name or conv.external_chat_id
         seen: dict[int, str] = {}
         cards: dict[int, ui.element] = {}
+        pushed: dict[int, CaseOut] = {}
+        reloading = [0]  # reloads waiting for the database right now
 
         with frame(title):
             with ui.row().classes('w-full items-center justify-between'):
@@ -71,13 +73,23 @@ def register() -> None:
             open_lookup_dialog(conversation_id, refresh_cases, value=found[0].value if found else '')
 
         async def refresh_cases() -> None:
-            items = await run.io_bound(service.list_cases, actor, conversation_id)
-            if items is None:
-                return
-            positions = {}
-            for c in items:
-                if c.status == 'pending':
-                    positions[c.id] = await run.io_bound(service.queue_position, actor, c.id)
+            reloading[0] += 1
+            try:
+                items = await run.io_bound(service.list_cases, actor, conversation_id)
+                if items is None:
+                    return
+                # A push that arrived while this reload waited for the database is newer than what it read.
+                items = [pushed[c.id] if c.id in pushed and pushed[c.id].updated_at > c.updated_at else c
+                         for c in items]
+                # ... and a case pushed after this reload read the list is missing from it.
+                newest = max((c.id for c in items), default=0)
+                items = sorted((c for i, c in pushed.items() if i > newest), key=lambda c: -c.id) + items
+                positions = {}
+                for c in items:
+                    if c.status == 'pending':
+                        positions[c.id] = await run.io_bound(service.queue_position, actor, c.id)
+            finally:
+                reloading[0] -= 1
             cases_box.clear()
             cards.clear()
             with cases_box:
@@ -89,16 +101,41 @@ def register() -> None:
             _toasts(items)
 
         def show_pushed(data: dict) -> bool:
-            """Re-render one card from a pushed snapshot (no database read per open page); False: reload the list."""
+            """Render one card from a pushed snapshot: no database read per open page, no rebuilding the other cards
+            (50 pages × a full reload per lookup stage stalls the event loop). False: reload the list instead."""
             c = CaseOut.model_validate(data)
+            before = pushed.get(c.id)
+            if before is not None and before.updated_at > c.updated_at:
+                return True  # an older snapshot overtaken by a newer one
+            pushed[c.id] = c
             holder = cards.get(c.id)
-            if holder is None or c.status == 'pending':  # a new card, or a queue position to look up
-                return False
+            if holder is not None and before is not None and before.status == c.status == 'running':
+                for label in ElementFilter(kind=ui.label, marker='case-stage').within(instance=holder):
+                    label.text = stage_text(c)  # a stage step: one text, not a whole card
+                return True
+            if holder is None:
+                if reloading[0]:
+                    return True  # the reload under way shows it (it prefers this snapshot when newer)
+                if cards and c.id < max(cards):
+                    return False  # not the newest case: let the reload put it in its place
+                if not cards:
+                    cases_box.clear()  # the "no lookups yet" label
+                with cases_box:
+                    holder = cards[c.id] = ui.element('div').classes('w-full')
+                holder.move(cases_box, target_index=0)
             holder.clear()
             with holder:
                 case_card(c, queue_position=None, **actions)
             _toasts([c])
             return True
+
+        async def show_queue_position(case_id: int) -> None:
+            """A pushed pending card has no queue position yet (it is a count in the database): add it."""
+            position = await run.io_bound(service.queue_position, actor, case_id)
+            c, holder = pushed.get(case_id), cards.get(case_id)
+            if position and c is not None and c.status == 'pending' and holder is not None:
+                for label in ElementFilter(kind=ui.label, marker='case-stage').within(instance=holder):
+                    label.text = stage_text(c, position)
 
         def _toasts(items) -> None:  # noqa: ANN001
             for c in items:
@@ -130,6 +167,8 @@ def register() -> None:
             if change.kind == 'case':
                 if not (change.case and show_pushed(change.case)):
                     await refresh_cases()
+                elif change.status == 'pending' and change.stage in (None, 'queued'):
+                    await show_queue_position(change.case_id)
             elif change.kind == 'message':
                 await refresh_messages()
 
