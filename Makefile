@@ -24,7 +24,7 @@ demo: deps chromium
 
 # The separate worker (production: REDIS_URL set). -g TERM: SIGTERM is graceful too (Docker, systemd).
 worker: deps chromium
-	$(UV) run --locked huey_consumer tasks.huey -w 1 -k thread -g TERM -t 60 -m 0.5
+	$(UV) run --locked huey_consumer tasks.huey -w 1 -k thread -g TERM -t 100 -m 0.5
 
 # Everything: unit, engine (real Chromium vs the sandbox), integration on SQLite+SqliteHuey AND
 # PostgreSQL+Redis, NiceGUI user tests; then the real-browser UI journeys in a second pytest run
