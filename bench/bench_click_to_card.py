@@ -12,13 +12,12 @@ import statistics
 import time
 
 import httpx
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
+from bench.ui_session import logged_in_page
 from lookup.sandbox import Sandbox
 from lookup.sandbox.scenarios import load_scenarios
 from tests.stack import TOKEN, start_stack
-
-ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run']
 
 
 def main() -> None:
@@ -31,14 +30,7 @@ def main() -> None:
     with Sandbox(seed=1) as sb:  # the demo's default render delay
         stack = start_stack(sandbox_url=sb.url)
         try:
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path='/usr/bin/chromium', args=ARGS)
-                page = browser.new_page(viewport={'width': 1280, 'height': 720})
-                page.goto(f'{stack.url}/login')
-                page.get_by_label('Логин').fill('manager')
-                page.get_by_label('Пароль').fill('manager-demo-1')
-                page.get_by_role('button', name='Войти').click()
-                page.wait_for_url(f'{stack.url}/')
+            with logged_in_page(stack.url, 'manager') as page:
                 page.goto(f'{stack.url}/conversations/1')
                 for vin in vins:
                     page.get_by_role('button', name='Поиск по VIN').first.click()
@@ -49,7 +41,6 @@ def main() -> None:
                     expect(page.locator('.case-card')).to_have_count(before + 1)
                     expect(page.locator('.case-card').first).to_contain_text('готово', timeout=60_000)
                     wall.append(time.perf_counter() - t0)
-                browser.close()
             cases = httpx.get(f'{stack.url}/api/conversations/1/lookups',
                               headers={'Authorization': f'Bearer {TOKEN}'}).json()
             engine = [c['result']['evidence']['duration_ms'] / 1000 for c in cases if c.get('result')]

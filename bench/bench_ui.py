@@ -11,13 +11,10 @@ import statistics
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-
 from bench.seed import seed
+from bench.ui_session import logged_in_page
 from lookup.sandbox import Sandbox
 from tests.stack import start_stack
-
-ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run']
 
 
 def _first_cell(page, table: str) -> str:  # noqa: ANN001
@@ -26,14 +23,7 @@ def _first_cell(page, table: str) -> str:  # noqa: ANN001
 
 def measure(url: str, rounds: int) -> dict[str, list[float]]:
     out: dict[str, list[float]] = {k: [] for k in ('conv_first', 'conv_next', 'cache_first', 'cache_next')}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path='/usr/bin/chromium', args=ARGS)
-        page = browser.new_page(viewport={'width': 1280, 'height': 720})
-        page.goto(f'{url}/login')
-        page.get_by_label('Логин').fill('admin')
-        page.get_by_label('Пароль').fill('admin-demo-1')
-        page.get_by_role('button', name='Войти').click()
-        page.wait_for_url(f'{url}/')
+    with logged_in_page(url, 'admin') as page:
         for _ in range(rounds):
             for name, path in (('conv', '/'), ('cache', '/cache')):
                 t0 = time.perf_counter()
@@ -47,7 +37,6 @@ def measure(url: str, rounds: int) -> dict[str, list[float]]:
                     'b => { const r = document.querySelector(".q-table tbody tr"); return r && r.innerText !== b; }',
                     arg=before, polling='raf')
                 out[f'{name}_next'].append(time.perf_counter() - t0)
-        browser.close()
     return out
 
 
