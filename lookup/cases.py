@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
@@ -133,25 +133,3 @@ def set_stage(*, session: Session, cache_key: str, stage: str) -> list[LookupCas
 def list_for_conversation(*, session: Session, conversation_id: int, limit: int = 100) -> list[LookupCase]:
     return list(session.exec(select(LookupCase).where(LookupCase.conversation_id == conversation_id)
                              .order_by(col(LookupCase.id).desc()).limit(limit)).all())
-
-
-def unqueued_pending(*, session: Session, older_than: timedelta) -> list[LookupCase]:
-    """Pending cases that never reached the queue (queue down) or whose queue message was lost."""
-    cutoff = utcnow() - older_than
-    return list(session.exec(select(LookupCase).where(
-        LookupCase.status == CaseStatus.PENDING,
-        sa.or_(LookupCase.stage == 'queue_unavailable',
-               sa.and_(col(LookupCase.updated_at) < cutoff,
-                       sa.or_(col(LookupCase.next_attempt_at).is_(None),
-                              col(LookupCase.next_attempt_at) < cutoff))))).all())
-
-
-def count_recent_site_lookups(*, session: Session, tenant_id: int, since: datetime) -> int:
-    """Cases of a tenant created since `since` that were not cache hits (the embedded-mode rate limit)."""
-    return session.exec(select(func.count()).select_from(LookupCase).where(
-        LookupCase.tenant_id == tenant_id, LookupCase.created_at >= since,
-        col(LookupCase.from_cache).is_(False))).one()
-
-
-def select_running():  # noqa: ANN201
-    return select(LookupCase).where(LookupCase.status == CaseStatus.RUNNING)

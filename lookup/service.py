@@ -210,15 +210,6 @@ def invalidate_cache(actor: Actor, keys: list[str] | None) -> int:
     return n
 
 
-def cache_stats() -> dict[str, int]:
-    with session_scope() as s:
-        now = utcnow()
-        total = s.exec(select(func.count()).select_from(cache.LookupCache)).one()
-        fresh = s.exec(select(func.count()).select_from(cache.LookupCache)
-                       .where(cache.LookupCache.expires_at > now)).one()
-        return {'total': total, 'fresh': fresh}
-
-
 def receive_message(actor: Actor, *, channel: str, external_chat_id: str, external_message_id: str, text: str,
                     customer_name: str | None = None) -> tuple[MessageOut, CaseOut | None, bool]:
     """Store an inbound customer message (idempotent on external_message_id) and start a lookup when the text
