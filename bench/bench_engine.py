@@ -11,10 +11,10 @@ import time
 import psutil
 from playwright.sync_api import Browser, sync_playwright
 
-from lookup.browser import ASSET_RE, LAUNCH_ARGS, USER_AGENT, find_executable
-from lookup.engine import Engine
-from lookup.errors import Outcome
-from lookup.identifiers import parse
+from lookup.engine.browser import ASSET_RE, LAUNCH_ARGS, USER_AGENT, find_executable
+from lookup.engine.engine import Engine
+from lookup.engine.identifiers import parse
+from lookup.engine.outcomes import Outcome
 from lookup.sandbox import Sandbox
 from lookup.sandbox.scenarios import Scenario, load_scenarios
 from lookup.settings import Settings

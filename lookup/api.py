@@ -24,9 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lookup import identifiers, ops, service
+from lookup import ops, service
 from lookup.auth import Actor, active_actor, actor_for_token
 from lookup.db import session_scope
+from lookup.engine import identifiers
 from lookup.errors import InvalidIdentifier, LookupError_, NotFound
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.settings import get_settings
@@ -358,6 +359,10 @@ def install(app: FastAPI) -> None:
     async def _domain_error(_: Request, exc: LookupError_) -> JSONResponse:
         headers = {'Retry-After': str(exc.retry_after)} if hasattr(exc, 'retry_after') else None
         return _error(exc.http_status, exc.code, exc.message, headers)
+
+    @app.exception_handler(InvalidIdentifier)
+    async def _invalid_identifier(_: Request, exc: InvalidIdentifier) -> JSONResponse:
+        return _error(exc.http_status, exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

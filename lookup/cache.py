@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from lookup.errors import Outcome
-from lookup.result import LookupResult
+from lookup.engine.outcomes import Outcome
+from lookup.engine.result import LookupResult
 from lookup.settings import Settings
 from models import LookupCache
 from models.dbtypes import utcnow

@@ -8,10 +8,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from lookup.errors import Outcome, TagVerification
-from lookup.identifiers import Identifier
-from lookup.result import LookupResult
-from lookup.tagcheck import verify_tag
+from lookup.engine.identifiers import Identifier
+from lookup.engine.outcomes import Outcome, TagVerification
+from lookup.engine.result import LookupResult
+from lookup.engine.tagcheck import verify_tag
 from models import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
 from models.dbtypes import utcnow
 

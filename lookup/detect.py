@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from lookup.engine.identifiers import DASHES, VIN_ALPHABET, VIN_CHARS, Identifier, IdType, clean, parse
 from lookup.errors import InvalidIdentifier
-from lookup.identifiers import DASHES, VIN_ALPHABET, VIN_CHARS, Identifier, IdType, clean, parse
 
 
 class Reason(StrEnum):

@@ -1,55 +1,14 @@
-"""Outcome and error taxonomy. Each name says what happens next."""
+"""The service's errors (mapped to HTTP codes at the web edge). Each name says what happens next.
+
+The engine's outcome taxonomy lives in `lookup.engine.outcomes`; its input error, InvalidIdentifier, in
+`lookup.engine.identifiers` (re-exported here because the service raises it too)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from lookup.engine.identifiers import InvalidIdentifier
+from lookup.engine.outcomes import Outcome
 
-
-class Outcome(StrEnum):
-    """Lookup-level outcome (site-anatomy §10)."""
-
-    FOUND = 'FOUND'
-    """An assembly OEM was chosen. Final answer: cache it."""
-    MODEL_ONLY = 'MODEL_ONLY'
-    """VW-group / Ford / JLR shortcut: the gearbox code comes from the vehicle page. Final: cache it."""
-    NOT_AVAILABLE = 'NOT_AVAILABLE'
-    """Vehicle found, but no parts list was reached or parsed. Final: cache it."""
-    NOT_FOUND = 'NOT_FOUND'
-    """A parts list was reached with no valid OEM in it. Final: cache it."""
-    VEHICLE_NOT_FOUND = 'VEHICLE_NOT_FOUND'
-    """The site does not know the VIN/frame. Final: cache it with the short TTL."""
-    SITE_ERROR = 'SITE_ERROR'
-    """HTTP 5xx, an app error screen or a page shape nothing matches. Transient: retried with backoff."""
-    TIMEOUT = 'TIMEOUT'
-    """The hard lookup deadline passed; the browser was recycled. Transient: retried with backoff."""
-    BLOCKED = 'BLOCKED'
-    """A captcha, 403/429 or challenge page. Transient: retried with a longer backoff."""
-
-    @property
-    def transient(self) -> bool:
-        return self in TRANSIENT_OUTCOMES
-
-    @property
-    def is_success(self) -> bool:
-        """True when the lookup produced a definitive answer (the case ends `completed`)."""
-        return self not in TRANSIENT_OUTCOMES
-
-
-TRANSIENT_OUTCOMES = frozenset({Outcome.SITE_ERROR, Outcome.TIMEOUT, Outcome.BLOCKED})
-
-
-class OemStatus(StrEnum):
-    FOUND = 'FOUND'
-    NOT_FOUND = 'NOT_FOUND'
-    NOT_AVAILABLE = 'NOT_AVAILABLE'
-    MODEL_ONLY = 'MODEL_ONLY'
-
-
-class TagVerification(StrEnum):
-    VERIFIED_MATCH = 'VERIFIED_MATCH'
-    MISMATCH = 'MISMATCH'
-    UNVERIFIED = 'UNVERIFIED'
-    NO_TAG = 'NO_TAG'
+__all__ = ['Forbidden', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited', 'TransientLookupFailure']
 
 
 class LookupError_(Exception):
@@ -65,13 +24,6 @@ class LookupError_(Exception):
         """Values for the translated message (e.g. `n` for VIN_LENGTH)."""
         if code:
             self.code = code
-
-
-class InvalidIdentifier(LookupError_):
-    """The value is not a VIN or FRAME. Final: shown to the operator, nothing is queued."""
-
-    code = 'INVALID_IDENTIFIER'
-    http_status = 422
 
 
 class NotFound(LookupError_):

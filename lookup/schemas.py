@@ -7,7 +7,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from lookup.result import ErrorInfo
+from lookup.engine.result import ErrorInfo
 from models import Conversation, LookupCache, LookupCase, Message
 
 

@@ -15,11 +15,12 @@ import redis
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from lookup import cache, cases, events, identifiers, limits
+from lookup import cache, cases, events, limits
 from lookup.auth import Actor
 from lookup.db import session_scope
+from lookup.engine import identifiers
+from lookup.engine.result import LookupResult
 from lookup.errors import Forbidden, NotFound, RateLimited
-from lookup.result import LookupResult
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.settings import get_settings
 from models import ACTIVE_STATUSES, Conversation, LookupCase, Message

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import secrets
 from functools import lru_cache
-from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, model_validator
+from pydantic_settings import SettingsConfigDict
+
+from lookup.engine.settings import EngineSettings
 
 PLACEHOLDER_SECRET = 'change-me'
 
 
-class Settings(BaseSettings):
+class Settings(EngineSettings):
+    """The application's settings: the engine's own (browser, site URLs, deadline) plus the core's."""
+
     model_config = SettingsConfigDict(env_file='.env', env_file_encoding='utf-8', extra='ignore')
 
-    data_dir: Path = Path('data')
-    """Where the embedded mode keeps its SQLite files, screenshots and NiceGUI storage."""
     database_url: str | None = None
     """SQLAlchemy URL. Unset: SQLite file under DATA_DIR. Production: postgresql+psycopg://user:pw@host/db."""
     redis_url: str | None = None
@@ -24,25 +25,6 @@ class Settings(BaseSettings):
     embedded_worker: bool | None = None
     """Run the Huey consumer inside the web process. Default: true without REDIS_URL, false with it."""
 
-    podzamenu_base_url: str = 'https://podzamenu.ru'
-    """Base URL of the catalogue (point it at the sandbox for demos and tests)."""
-    prof_rf_base_url: str = 'https://xn--80aagvgd7a1ae.xn--p1acf'
-    """Base URL of the Chinese-VIN fallback site (китайавто.рус)."""
-
-    browser_executable: str | None = None
-    """Chromium binary. Unset: auto-detect /usr/bin/chromium and friends, else Playwright's own browser."""
-    browser_ws_endpoint: str | None = None
-    """Connect to a remote Playwright server (ws://…) instead of launching Chromium locally."""
-    browser_cdp_url: str | None = None
-    """Connect to a remote Chromium over CDP (http://host:9222) instead of launching locally."""
-    browser_headless: bool = True
-    browser_recycle_every: int = Field(50, ge=1)
-    """Relaunch the browser after this many lookups (keeps memory flat)."""
-    block_assets: bool = True
-    """Abort image/font/media requests during lookups (they carry no data we read)."""
-
-    lookup_deadline_s: float = Field(90.0, gt=0)
-    """Hard wall-clock deadline of one lookup attempt; the browser is killed when it passes."""
     lookup_retries: int = Field(2, ge=0)
     """Retries of transient outcomes (SITE_ERROR, TIMEOUT, BLOCKED). The only retry layer."""
     lookup_retry_delay_s: float = Field(5.0, ge=0)
@@ -66,11 +48,6 @@ class Settings(BaseSettings):
     demo_mode: bool = False
     """Seed demo data (tenant, admin + manager, conversations). Never enable in production."""
     log_level: str = 'INFO'
-
-    @field_validator('podzamenu_base_url', 'prof_rf_base_url')
-    @classmethod
-    def _strip_slash(cls, v: str) -> str:
-        return v.rstrip('/')
 
     @model_validator(mode='after')
     def _check(self) -> Settings:
@@ -101,9 +78,6 @@ class Settings(BaseSettings):
     def run_embedded_worker(self) -> bool:
         return self.embedded_worker if self.embedded_worker is not None else not self.redis_url
 
-    @property
-    def evidence_dir(self) -> Path:
-        return self.data_dir / 'evidence'
 
 
 @lru_cache

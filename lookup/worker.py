@@ -10,10 +10,11 @@ from datetime import timedelta
 
 from lookup import cache, cases, events
 from lookup.db import session_scope
-from lookup.errors import Outcome, TransientLookupFailure
-from lookup.identifiers import parse
+from lookup.engine.identifiers import parse
+from lookup.engine.outcomes import Outcome
+from lookup.engine.result import LookupResult
+from lookup.errors import TransientLookupFailure
 from lookup.limits import site_slot
-from lookup.result import LookupResult
 from lookup.settings import Settings, get_settings
 from models import CaseStatus, LookupCase
 from models.dbtypes import utcnow
@@ -30,7 +31,7 @@ def worker_id() -> str:
 def engine():  # noqa: ANN201  (lookup.engine.Engine; imported lazily: Playwright is heavy)
     """The Playwright engine of this worker thread (created on first use, one browser per thread)."""
     if getattr(_local, 'engine', None) is None:
-        from lookup.engine import Engine
+        from lookup.engine.engine import Engine
         _local.engine = Engine(get_settings())
     return _local.engine
 

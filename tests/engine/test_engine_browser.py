@@ -16,12 +16,12 @@ from collections.abc import Iterator
 import psutil
 import pytest
 
-from lookup.engine import Engine
-from lookup.errors import Outcome
-from lookup.identifiers import parse
-from lookup.result import LookupResult
+from lookup.engine.engine import Engine
+from lookup.engine.identifiers import parse
+from lookup.engine.outcomes import Outcome
+from lookup.engine.result import LookupResult
+from lookup.engine.sites.podzamenu import site as podzamenu_site
 from lookup.sandbox import Sandbox
-from lookup.sites.podzamenu import site as podzamenu_site
 from tests.engine.conftest import engine_settings
 
 pytestmark = pytest.mark.browser

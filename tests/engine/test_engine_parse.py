@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from lookup.errors import Outcome, TagVerification
-from lookup.result import Gearbox, OemCandidate
-from lookup.sites.dom import snapshot_html
-from lookup.sites.podzamenu import codes, parse
-from lookup.sites.profrf.parse import parse_answer
-from lookup.tagcheck import normalize, verify
+from lookup.engine.outcomes import Outcome, TagVerification
+from lookup.engine.result import Gearbox, OemCandidate
+from lookup.engine.sites.dom import snapshot_html
+from lookup.engine.sites.podzamenu import codes, parse
+from lookup.engine.sites.profrf.parse import parse_answer
+from lookup.engine.tagcheck import normalize, verify
 
 FIXTURES = Path(__file__).with_name('fixtures')
 

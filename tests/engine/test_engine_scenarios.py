@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from lookup.engine import Engine
-from lookup.errors import Outcome
-from lookup.identifiers import parse
-from lookup.result import LookupResult
+from lookup.engine.engine import Engine
+from lookup.engine.identifiers import parse
+from lookup.engine.outcomes import Outcome
+from lookup.engine.result import LookupResult
 from lookup.sandbox import Sandbox
 from lookup.sandbox.scenarios import Scenario, load_scenarios
 from tests.engine.conftest import engine_settings

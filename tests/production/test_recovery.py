@@ -137,7 +137,8 @@ import json
 import time
 from datetime import timedelta
 import tasks
-from lookup import cases, identifiers, recovery
+from lookup import cases, recovery
+from lookup.engine import identifiers
 from lookup.db import session_scope
 from models import Conversation, LookupCase
 from models.dbtypes import utcnow

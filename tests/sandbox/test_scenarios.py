@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from lookup.errors import OemStatus, Outcome
-from lookup.identifiers import IdType, parse
+from lookup.engine.identifiers import IdType, parse
+from lookup.engine.outcomes import OemStatus, Outcome
+from lookup.engine.sites.podzamenu.selectors import FORD_WMIS, VW_WMIS
 from lookup.sandbox.scenarios import Scenario, get_scenario, load_scenarios, scenario_key
-from lookup.sites.podzamenu.selectors import FORD_WMIS, VW_WMIS
 
 SCENARIOS = load_scenarios()
 VARIANTS = {str(n) for n in range(1, 25) if n != 22} | {'22a', '22b', '22c', '22d'}

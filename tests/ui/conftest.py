@@ -7,8 +7,8 @@ from nicegui.testing import User
 
 from lookup import cache
 from lookup.db import session_scope
-from lookup.errors import OemStatus, Outcome
-from lookup.result import Evidence, Gearbox, LookupResult, OemCandidate, Vehicle
+from lookup.engine.outcomes import OemStatus, Outcome
+from lookup.engine.result import Evidence, Gearbox, LookupResult, OemCandidate, Vehicle
 from lookup.settings import get_settings
 
 

@@ -7,8 +7,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from lookup.detect import Detection, Reason, detect
+from lookup.engine.identifiers import IdType, parse
 from lookup.errors import InvalidIdentifier
-from lookup.identifiers import IdType, parse
 
 RU = 'VIN:XTA21099043123456'
 EU = 'VIN:WVWZZZ1KZ8W123456'

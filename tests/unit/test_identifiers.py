@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lookup.engine.identifiers import IdType, parse
 from lookup.errors import InvalidIdentifier
-from lookup.identifiers import IdType, parse
 
 EU_VIN = 'WVWZZZ1KZ8W123456'
 RU_VIN = 'XTA21099043123456'

@@ -6,7 +6,8 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import run, ui
 
-from lookup import identifiers, service
+from lookup import service
+from lookup.engine import identifiers
 from lookup.errors import InvalidIdentifier, LookupError_
 from ui.i18n import error_text, t
 from ui.session import current_actor
@@ -52,7 +53,7 @@ def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[Non
             try:
                 await run.io_bound(lambda: service.submit_lookup(
                     actor, conversation_id, vin.value, tag=tag.value or None, force_refresh=bool(force.value)))
-            except LookupError_ as exc:
+            except (LookupError_, InvalidIdentifier) as exc:
                 error.text = error_text(exc.code, exc.message, **exc.params)
                 return
             dialog.close()

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from lookup.errors import OemStatus, Outcome
-from lookup.result import Gearbox, OemCandidate, Vehicle
-from lookup.sites.answer import Answer
-from lookup.sites.podzamenu import codes
-from lookup.sites.podzamenu.parts import choose, table_candidates
-from lookup.sites.profrf import selectors as S
+from lookup.engine.outcomes import OemStatus, Outcome
+from lookup.engine.result import Gearbox, OemCandidate, Vehicle
+from lookup.engine.sites.answer import Answer
+from lookup.engine.sites.podzamenu import codes
+from lookup.engine.sites.podzamenu.parts import choose, table_candidates
+from lookup.engine.sites.profrf import selectors as S
 
 FIELD_RE = re.compile(r'(?:^|\n)\s*(' + '|'.join(S.FIELD_LABELS) + r')\s*:\s*([^\n]{1,80})', re.I)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from lookup.errors import OemStatus, Outcome, TagVerification
+from lookup.engine.outcomes import OemStatus, Outcome, TagVerification
 
 
 class Vehicle(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from lookup.sites.podzamenu import selectors as S
+from lookup.engine.sites.podzamenu import selectors as S
 
 CONFIG = {
     'chrome': S.CHROME, 'accordion': S.ACCORDION, 'summary': S.ACCORDION_SUMMARY, 'tab': S.TAB,

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lookup.result import OemCandidate
-from lookup.sites.podzamenu import codes
-from lookup.sites.podzamenu import selectors as S
+from lookup.engine.result import OemCandidate
+from lookup.engine.sites.podzamenu import codes
+from lookup.engine.sites.podzamenu import selectors as S
 
 OEM_LOOK_RE = re.compile(r'^(?=.*\d{3})[A-Z0-9][A-Z0-9-]{4,14}$')
 

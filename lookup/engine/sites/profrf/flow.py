@@ -7,10 +7,10 @@ from urllib.parse import quote
 
 from playwright.sync_api import Page
 
-from lookup.errors import Outcome
-from lookup.run import PageProblem, Run
-from lookup.sites.podzamenu.flow import snapshot
-from lookup.sites.profrf import selectors as S
+from lookup.engine.outcomes import Outcome
+from lookup.engine.run import PageProblem, Run
+from lookup.engine.sites.podzamenu.flow import snapshot
+from lookup.engine.sites.profrf import selectors as S
 
 
 def search_url(base_url: str, vin: str) -> str:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
-from lookup.identifiers import Identifier
-from lookup.run import Run
-from lookup.sites.answer import Answer
-from lookup.sites.profrf import flow, parse
+from lookup.engine.identifiers import Identifier
+from lookup.engine.run import Run
+from lookup.engine.sites.answer import Answer
+from lookup.engine.sites.profrf import flow, parse
 
 SOURCE = 'profrf'
 

@@ -14,17 +14,17 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from lookup.browser import BrowserPool, BrowserSession, Watchdog
-from lookup.errors import Outcome
-from lookup.identifiers import Identifier, IdType
-from lookup.result import ErrorInfo, Evidence, LookupResult, Step
-from lookup.run import DeadlineExceeded, PageProblem, Run
-from lookup.settings import Settings
-from lookup.sites import profrf
-from lookup.sites.answer import Answer
-from lookup.sites.podzamenu import scripts
-from lookup.sites.podzamenu import site as podzamenu
-from lookup.tagcheck import verify
+from lookup.engine.browser import BrowserPool, BrowserSession, Watchdog
+from lookup.engine.identifiers import Identifier, IdType
+from lookup.engine.outcomes import Outcome
+from lookup.engine.result import ErrorInfo, Evidence, LookupResult, Step
+from lookup.engine.run import DeadlineExceeded, PageProblem, Run
+from lookup.engine.settings import EngineSettings
+from lookup.engine.sites import profrf
+from lookup.engine.sites.answer import Answer
+from lookup.engine.sites.podzamenu import scripts
+from lookup.engine.sites.podzamenu import site as podzamenu
+from lookup.engine.tagcheck import verify
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ def wants_fallback(ident: Identifier, outcome: Outcome) -> bool:
 class Engine:
     """`Engine(settings).lookup(identifier)` → LookupResult; never raises for site problems, never retries."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
         self.pool = BrowserPool(settings)
 

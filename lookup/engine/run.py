@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from lookup.errors import Outcome
-from lookup.result import Step
+from lookup.engine.outcomes import Outcome
+from lookup.engine.result import Step
 
 logger = logging.getLogger(__name__)
 

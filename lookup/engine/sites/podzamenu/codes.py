@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-from lookup.sites.podzamenu import selectors as S
+from lookup.engine.sites.podzamenu import selectors as S
 
 # Transmission *types* shown instead of a code (Nissan/Honda/BMW): kept verbatim, no factory code.
 TYPE_RE = re.compile(r'^(?:\d{1,2}\s?-?\s?)?(?:M-?CVT|E-?CVT|CVT|AMT|DCT|DSG|MT|AT|[АМ]КПП|АКП|МКП|[AM]/T)$')

@@ -7,12 +7,12 @@ from typing import Any
 
 from playwright.sync_api import Page
 
-from lookup.errors import OemStatus, Outcome
-from lookup.identifiers import Identifier, IdType
-from lookup.result import Gearbox
-from lookup.run import Run
-from lookup.sites.answer import Answer
-from lookup.sites.podzamenu import flow, parse
+from lookup.engine.identifiers import Identifier, IdType
+from lookup.engine.outcomes import OemStatus, Outcome
+from lookup.engine.result import Gearbox
+from lookup.engine.run import Run
+from lookup.engine.sites.answer import Answer
+from lookup.engine.sites.podzamenu import flow, parse
 
 logger = logging.getLogger(__name__)
 SOURCE = 'podzamenu'

@@ -1,4 +1,4 @@
-"""Pure parsing of the podzamenu vehicle page (site-anatomy §3) from a DOM snapshot (lookup.sites.dom)."""
+"""Pure parsing of the podzamenu vehicle page (site-anatomy §3) from a DOM snapshot (lookup.engine.sites.dom)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from lookup.errors import OemStatus
-from lookup.result import Gearbox, Vehicle
-from lookup.sites.podzamenu import codes
-from lookup.sites.podzamenu import selectors as S
-from lookup.sites.podzamenu.parts import PartsInfo, choose, parse_parts  # noqa: F401  (re-exported)
+from lookup.engine.outcomes import OemStatus
+from lookup.engine.result import Gearbox, Vehicle
+from lookup.engine.sites.podzamenu import codes
+from lookup.engine.sites.podzamenu import selectors as S
+from lookup.engine.sites.podzamenu.parts import PartsInfo, choose, parse_parts  # noqa: F401  (re-exported)
 
 TWO_WORD_MAKES = ('LAND ROVER', 'ALFA ROMEO', 'ASTON MARTIN', 'GREAT WALL', 'ROLLS ROYCE', 'ROLLS-ROYCE')
 INLINE_KPP_RE = re.compile(r'(?:^|\n)\s*(?:кпп|коробка(?: передач)?|transmission)\s*:\s*([^\n]{2,60})', re.I)

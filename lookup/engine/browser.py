@@ -18,7 +18,7 @@ import psutil
 from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from lookup.settings import Settings
+from lookup.engine.settings import EngineSettings
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ DRIVER_GRACE_S = 2.0
 """After killing the browser, how long the blocked call may take to notice before the driver is killed too."""
 
 
-def find_executable(settings: Settings) -> str | None:
-    """Settings first, then Debian/Google Chromium on PATH; None means Playwright's bundled browser."""
+def find_executable(settings: EngineSettings) -> str | None:
+    """EngineSettings first, then Debian/Google Chromium on PATH; None means Playwright's bundled browser."""
     if settings.browser_executable:
         return settings.browser_executable
     for name in EXECUTABLE_CANDIDATES:
@@ -115,7 +115,7 @@ def release_driver(driver: Driver) -> None:
 class BrowserSession:
     """One browser on the thread's driver, owned by the thread that created it (the sync API is thread-bound)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
         self.owner = threading.get_ident()
         self.marker = f'--lookup-engine-session={uuid.uuid4().hex}'
@@ -295,7 +295,7 @@ class Watchdog:
 class BrowserPool:
     """Lazily creates one BrowserSession per calling thread."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
         self._local = threading.local()
         self._all: list[BrowserSession] = []

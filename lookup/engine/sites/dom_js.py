@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Shape (mirrored by lookup.sites.dom.snapshot_html for saved HTML):
+# Shape (mirrored by lookup.engine.sites.dom.snapshot_html for saved HTML):
 #   text       visible text of the content area (site chrome excluded)
 #   headings   [{tag, text, acc, pos}]  h1-h6 and *title* elements; acc = inside an *Accordion* ancestor
 #   tables     [{rows: [[{text, content, th, nested}]], head: <rows in thead>, pos}]

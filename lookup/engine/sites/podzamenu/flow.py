@@ -11,10 +11,10 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from lookup.errors import Outcome
-from lookup.run import PageProblem, Run
-from lookup.sites.dom_js import SNAPSHOT_JS
-from lookup.sites.podzamenu import selectors as S
+from lookup.engine.outcomes import Outcome
+from lookup.engine.run import PageProblem, Run
+from lookup.engine.sites.dom_js import SNAPSHOT_JS
+from lookup.engine.sites.podzamenu import selectors as S
 
 logger = logging.getLogger(__name__)
 

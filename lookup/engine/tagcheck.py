@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from lookup.errors import TagVerification
-from lookup.identifiers import LOOKALIKES
-from lookup.result import Gearbox, LookupResult
+from lookup.engine.identifiers import LOOKALIKES
+from lookup.engine.outcomes import TagVerification
+from lookup.engine.result import Gearbox, LookupResult
 
 MIN_PREFIX = 3
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lookup.errors import Outcome
-from lookup.result import Gearbox, Vehicle
+from lookup.engine.outcomes import Outcome
+from lookup.engine.result import Gearbox, Vehicle
 
 
 @dataclass

@@ -1,0 +1,58 @@
+"""The engine's own settings: everything a lookup needs, read from the same environment variables as the app.
+
+The engine imports nothing of the application core; the core's Settings extends this class, so
+`Engine(core_settings)` and `Engine(EngineSettings())` both work (the latter for the separate engine service/CLI).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class EngineSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file='.env', env_file_encoding='utf-8', extra='ignore')
+
+    data_dir: Path = Path('data')
+    """Where the app keeps its files; the engine writes failure evidence (screenshots, HTML) under it."""
+    podzamenu_base_url: str = 'https://podzamenu.ru'
+    """Base URL of the catalogue (point it at the sandbox for demos and tests)."""
+    prof_rf_base_url: str = 'https://xn--80aagvgd7a1ae.xn--p1acf'
+    """Base URL of the Chinese-VIN fallback site (китайавто.рус)."""
+
+    browser_executable: str | None = None
+    """Chromium binary. Unset: auto-detect /usr/bin/chromium and friends, else Playwright's own browser."""
+    browser_ws_endpoint: str | None = None
+    """Connect to a remote Playwright server (ws://…) instead of launching Chromium locally."""
+    browser_cdp_url: str | None = None
+    """Connect to a remote Chromium over CDP (http://host:9222) instead of launching locally."""
+    browser_headless: bool = True
+    browser_recycle_every: int = Field(50, ge=1)
+    """Relaunch the browser after this many lookups (keeps memory flat)."""
+    block_assets: bool = True
+    """Abort image/font/media requests during lookups (they carry no data we read)."""
+
+    lookup_deadline_s: float = Field(90.0, gt=0)
+    """Hard wall-clock deadline of one lookup attempt; the browser is killed when it passes."""
+    allowed_hosts: str = ''
+    """Comma-separated extra host names the browser may contact besides the two site URLs' hosts; requests to any
+    other host are aborted, so a redirecting upstream cannot make the worker fetch internal addresses."""
+
+    @field_validator('podzamenu_base_url', 'prof_rf_base_url')
+    @classmethod
+    def _strip_slash(cls, v: str) -> str:
+        return v.rstrip('/')
+
+    @property
+    def site_hosts(self) -> frozenset[str]:
+        """Hosts the lookup browser may contact."""
+        hosts = {urlsplit(self.podzamenu_base_url).hostname, urlsplit(self.prof_rf_base_url).hostname}
+        hosts |= {h.strip().lower() for h in self.allowed_hosts.split(',') if h.strip()}
+        return frozenset(h for h in hosts if h)
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / 'evidence'
