@@ -34,6 +34,8 @@ class Beat:
     worker_id: str
     at: float
     case_id: int | None
+    browser: str | None = None
+    """Why this worker's browser could not start on its last lookup (None: it started, or nothing ran yet)."""
 
     @property
     def age_s(self) -> float:
@@ -60,8 +62,8 @@ def _redis() -> redis.Redis | None:
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) if url else None
 
 
-def beat(worker_id: str, case_id: int | None = None) -> None:
-    data = {'at': time.time(), 'case_id': case_id}
+def beat(worker_id: str, case_id: int | None = None, browser: str | None = None) -> None:
+    data = {'at': time.time(), 'case_id': case_id, 'browser': browser}
     r = _redis()
     if r is None:
         _local[worker_id] = data
@@ -102,7 +104,8 @@ def read() -> list[Beat]:
                 raw = {k: v for k, v in raw.items() if k not in stale}
         finally:
             r.close()
-    return sorted((Beat(k, v['at'], v.get('case_id')) for k, v in raw.items()), key=lambda b: -b.at)
+    return sorted((Beat(k, v['at'], v.get('case_id'), v.get('browser')) for k, v in raw.items()),
+                  key=lambda b: -b.at)
 
 
 def dead(worker_id: str | None, beats: dict[str, Beat] | None) -> bool:
@@ -132,11 +135,12 @@ class Heartbeat(threading.Thread):
         super().__init__(name=f'heartbeat-{worker_id}', daemon=True)
         self.worker_id = worker_id
         self.current: int | None = None
+        self.browser: str | None = None
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            beat(self.worker_id, self.current)
+            beat(self.worker_id, self.current, self.browser)
             self._stop_event.wait(INTERVAL_S)
 
     def stop(self) -> None:

@@ -63,7 +63,11 @@ def readiness() -> tuple[bool, dict[str, Any]]:
     if not alive:
         ok = False
     checks['browser'] = browser_status()
-    if checks['browser'] == 'missing':
+    broken = [b.browser for b in alive if b.browser]
+    if broken:
+        # A worker's browser failed to start on its last lookup: name what and why (site-anatomy-independent).
+        checks['browser'] = f'unavailable: {broken[0]}'
+    if checks['browser'] == 'missing' or broken:
         ok = False
     return ok, checks
 

@@ -60,9 +60,11 @@ def stop_heartbeat() -> None:
 def _current(case_id: int | None) -> None:
     from lookup import heartbeat
     hb = getattr(_local, 'heartbeat', None)
+    eng = getattr(_local, 'engine', None)
+    problem = eng.browser_problem if eng is not None else None
     if hb is not None:
-        hb.current = case_id
-    heartbeat.beat(worker_id(), case_id)
+        hb.current, hb.browser = case_id, problem
+    heartbeat.beat(worker_id(), case_id, problem)
 
 
 def notify(case: LookupCase) -> None:
@@ -152,7 +154,7 @@ def _record(key: str, result: LookupResult, *, retries_left: int, settings: Sett
                 c.next_attempt_at = utcnow() + timedelta(seconds=delay)
                 c.lease_until = None
                 c.updated_at = utcnow()
-        elif result.outcome.transient:
+        elif not result.outcome.definitive:
             for c in waiting:
                 cases.fail(c, code=result.outcome.value, result=result,
                            message=result.error.message if result.error else result.outcome.value)

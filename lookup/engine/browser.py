@@ -13,9 +13,10 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import psutil
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Playwright, Route, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from lookup.engine.settings import EngineSettings
@@ -29,6 +30,9 @@ LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--di
 EXECUTABLE_CANDIDATES = ('/usr/bin/chromium', 'chromium', 'chromium-browser', 'google-chrome')
 ASSET_RE = re.compile(r'\.(?:png|jpe?g|gif|webp|avif|svg|ico|bmp|woff2?|ttf|otf|eot|mp4|webm|mp3|ogg|wav)(?:[?#].*)?$',
                       re.I)
+BUNDLED = "Playwright's own build"
+SELECTOR_ENGINES: dict[str, str] = {}
+"""Custom Playwright selector engines (name → script), registered on every driver before any context exists."""
 DRIVER_GRACE_S = 2.0
 """After killing the browser, how long the blocked call may take to notice before the driver is killed too."""
 
@@ -42,6 +46,26 @@ def find_executable(settings: EngineSettings) -> str | None:
         if path:
             return path
     return None
+
+
+class BrowserUnavailable(Exception):
+    """Playwright's driver or the browser could not start (or a remote browser does not answer). Not the site's
+    fault: the lookup ends BROWSER_UNAVAILABLE with `what` and `why`, and is not retried as a site failure."""
+
+    def __init__(self, what: str, why: str) -> None:
+        super().__init__(f'{what} could not start: {why}')
+        self.what = what
+        self.why = why
+
+
+def _reason(exc: BaseException) -> str:
+    """The informative line of a launch error (Playwright puts the browser's own stderr after a log header)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    for line in lines:
+        if re.search(r'error while loading shared libraries|No such file|doesn.t exist|not found|cannot open|'
+                     r'permission denied|ECONNREFUSED|connect', line, re.I):
+            return line[:300]
+    return (lines[0] if lines else type(exc).__name__)[:300]
 
 
 def _alive(pid: int) -> bool:
@@ -72,7 +96,16 @@ class Driver:
 
     def __init__(self) -> None:
         before = {p.pid for p in psutil.Process().children()}
-        self.pw: Playwright = sync_playwright().start()
+        try:
+            self.pw: Playwright = sync_playwright().start()
+        except Exception as exc:  # the bundled node binary cannot run (e.g. libatomic.so.1 missing)
+            raise BrowserUnavailable("Playwright's driver", _reason(exc)) from exc
+        for name, script in SELECTOR_ENGINES.items():
+            try:
+                self.pw.selectors.register(name, script)
+            except PlaywrightError as exc:
+                if 'already registered' not in str(exc):
+                    raise
         self.users = 0
         try:  # private, but the only exact handle on this thread's driver process
             self.pid: int | None = self.pw._impl_obj._connection._transport._proc.pid  # type: ignore[attr-defined]
@@ -152,14 +185,21 @@ class BrowserSession:
             self._discard()
         pw = self._pw()
         s = self.settings
-        if s.browser_ws_endpoint:
-            self._browser = pw.chromium.connect(s.browser_ws_endpoint, timeout=30_000)
-        elif s.browser_cdp_url:
-            self._browser = pw.chromium.connect_over_cdp(s.browser_cdp_url, timeout=30_000)
-        else:
-            exe = find_executable(s)
-            self._browser = pw.chromium.launch(
-                executable_path=exe, headless=s.browser_headless, args=[*LAUNCH_ARGS, self.marker], timeout=30_000)
+        try:
+            if s.browser_ws_endpoint:
+                self._browser = pw.chromium.connect(s.browser_ws_endpoint, timeout=30_000)
+            elif s.browser_cdp_url:
+                self._browser = pw.chromium.connect_over_cdp(s.browser_cdp_url, timeout=30_000)
+            else:
+                exe = find_executable(s)
+                self._browser = pw.chromium.launch(
+                    executable_path=exe, headless=s.browser_headless, args=[*LAUNCH_ARGS, self.marker],
+                    timeout=30_000)
+        except PlaywrightError as exc:
+            if self.killed.is_set():
+                raise  # the watchdog killed a slow launch: that is the deadline, not a broken install
+            what = 'the remote browser' if self.remote else f'Chromium ({find_executable(s) or BUNDLED})'
+            raise BrowserUnavailable(what, _reason(exc)) from exc
         self.launches += 1
         self.lookups_since_launch = 0
         self.killed.clear()
@@ -198,8 +238,7 @@ class BrowserSession:
         self.lookups_since_launch += 1
         ctx.set_default_timeout(timeout_ms)
         ctx.set_default_navigation_timeout(timeout_ms)
-        if self.settings.block_assets:
-            ctx.route(ASSET_RE, lambda route: route.abort())
+        ctx.route('**/*', self._gate)
         try:
             yield ctx
         finally:
@@ -211,6 +250,23 @@ class BrowserSession:
                 except Exception:
                     logger.debug('context close failed; discarding the browser', exc_info=True)
                     self._discard()
+
+    def _gate(self, route: Route) -> None:
+        """Only the configured site hosts are reachable (a redirecting upstream cannot make the worker fetch internal
+        addresses); images, fonts and media are not fetched when `block_assets` is on."""
+        request = route.request
+        host = (urlsplit(request.url).hostname or '').lower()
+        scheme = urlsplit(request.url).scheme
+        if scheme in ('data', 'blob', 'about'):
+            route.continue_()
+        elif host not in self.settings.site_hosts:
+            logger.info('blocked a request to a host outside the site: %s', host)
+            route.abort('blockedbyclient')
+        elif self.settings.block_assets and (request.resource_type in ('image', 'font', 'media')
+                                             or ASSET_RE.search(request.url)):
+            route.abort()
+        else:
+            route.continue_()
 
     def close(self) -> None:
         """Close the browser (call from the owning thread; from other threads it is killed)."""

@@ -8,6 +8,7 @@ import logging
 import sys
 
 from lookup.engine.identifiers import InvalidIdentifier, parse
+from lookup.engine.outcomes import Outcome
 from lookup.engine.result import LookupResult
 from lookup.engine.settings import EngineSettings
 
@@ -47,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             result = engine.lookup(ident, args.tag)
             print(result.model_dump_json() if args.json else _row(result), flush=True)
+            if result.outcome is Outcome.BROWSER_UNAVAILABLE:
+                # Every further value would fail the same way: say what to fix and stop.
+                print(f'error: {result.error.message if result.error else result.outcome}', file=sys.stderr)
+                return 3
     return 1 if failures == len(args.values) else 0
 
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from lookup.engine.browser import BrowserPool, BrowserSession, Watchdog
+from lookup.engine.browser import SELECTOR_ENGINES, BrowserPool, BrowserSession, BrowserUnavailable, Watchdog
 from lookup.engine.identifiers import Identifier, IdType
 from lookup.engine.outcomes import Outcome
 from lookup.engine.result import ErrorInfo, Evidence, LookupResult, Step
@@ -27,6 +27,7 @@ from lookup.engine.sites.podzamenu import site as podzamenu
 from lookup.engine.tagcheck import verify
 
 logger = logging.getLogger(__name__)
+SELECTOR_ENGINES['lk'] = scripts.ENGINE
 
 FALLBACK_AFTER = frozenset({Outcome.VEHICLE_NOT_FOUND, Outcome.NOT_AVAILABLE, Outcome.NOT_FOUND})
 SUCCESS_WITHOUT_EVIDENCE = frozenset({Outcome.FOUND, Outcome.MODEL_ONLY})
@@ -48,6 +49,8 @@ class Engine:
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
         self.pool = BrowserPool(settings)
+        self.browser_problem: str | None = None
+        """Why the browser could not start on the last lookup (None once a lookup got a browser)."""
 
     def close(self) -> None:
         self.pool.close()
@@ -75,8 +78,9 @@ class Engine:
         result = LookupResult(query=identifier.value, id_type=identifier.kind.value, outcome=answer.outcome,
                               vehicle=answer.vehicle, gearbox=answer.gearbox, tag=tag,
                               tag_verification=verify(tag, answer.gearbox), evidence=evidence)
-        if answer.outcome.transient:
+        if not answer.outcome.definitive:
             result.error = ErrorInfo(code=answer.outcome.value, message=answer.message or answer.outcome.value)
+        self.browser_problem = answer.message if answer.outcome is Outcome.BROWSER_UNAVAILABLE else None
         logger.info('lookup %s %s → %s in %d ms', identifier.kind, identifier.value, answer.outcome,
                     evidence.duration_ms)
         return result
@@ -134,6 +138,9 @@ class Engine:
 
     def _translate(self, exc: BaseException, run: Run, dog: Watchdog, session: BrowserSession) -> Answer:
         """The one place where Playwright and flow exceptions become outcomes."""
+        if isinstance(exc, BrowserUnavailable):
+            logger.error('lookup engine: %s', exc)
+            return Answer(Outcome.BROWSER_UNAVAILABLE, message=str(exc))
         if isinstance(exc, PageProblem):
             return Answer(exc.outcome, message=exc.message)
         if dog.fired.is_set() or isinstance(exc, DeadlineExceeded):

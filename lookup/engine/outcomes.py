@@ -24,18 +24,28 @@ class Outcome(StrEnum):
     """The hard lookup deadline passed; the browser was recycled. Transient: retried with backoff."""
     BLOCKED = 'BLOCKED'
     """A captcha, 403/429 or challenge page. Transient: retried with a longer backoff."""
+    BROWSER_UNAVAILABLE = 'BROWSER_UNAVAILABLE'
+    """Chromium or Playwright's driver could not start on this worker (a missing library, a wrong path, a remote
+    browser that does not answer). Not the site's fault and not an answer: never cached, not retried as a site
+    failure; the case fails with what failed to start and why, until the install is fixed."""
 
     @property
     def transient(self) -> bool:
         return self in TRANSIENT_OUTCOMES
 
     @property
+    def definitive(self) -> bool:
+        """True when the lookup produced an answer about the vehicle (cache it; the case ends with it)."""
+        return self not in FAILURE_OUTCOMES
+
+    @property
     def is_success(self) -> bool:
-        """True when the lookup produced a definitive answer (the case ends `completed`)."""
-        return self not in TRANSIENT_OUTCOMES
+        """Alias of `definitive`."""
+        return self.definitive
 
 
 TRANSIENT_OUTCOMES = frozenset({Outcome.SITE_ERROR, Outcome.TIMEOUT, Outcome.BLOCKED})
+FAILURE_OUTCOMES = TRANSIENT_OUTCOMES | {Outcome.BROWSER_UNAVAILABLE}
 
 
 class OemStatus(StrEnum):

@@ -130,3 +130,49 @@ def test_cli_prints_one_result_per_line(engine_sandbox: Sandbox) -> None:
     assert result.outcome is Outcome.VEHICLE_NOT_FOUND and result.tag == 'AT'
     assert result.evidence.source == 'podzamenu' and result.evidence.steps
     assert lines[1]['error']['code'] and lines[1]['query'] == 'NOT-A-VIN!!'
+
+
+def test_a_browser_that_cannot_start_is_named(engine_sandbox: Sandbox, tmp_path) -> None:  # noqa: ANN001
+    """A wrong Chromium path ends BROWSER_UNAVAILABLE (not SITE_ERROR, not an «engine bug»), saying what and why."""
+    missing = tmp_path / 'no-such-chromium'
+    with Engine(engine_settings(engine_sandbox, browser_executable=str(missing))) as engine:
+        result = engine.lookup(parse(UNKNOWN_VIN))
+        assert result.outcome is Outcome.BROWSER_UNAVAILABLE
+        assert not result.outcome.transient and not result.outcome.definitive
+        assert result.error is not None and result.error.code == 'BROWSER_UNAVAILABLE'
+        assert 'Chromium' in result.error.message and str(missing) in result.error.message
+        assert not result.evidence.flags.get('engineError')
+        assert engine.browser_problem == result.error.message
+
+
+def test_cli_names_a_browser_that_cannot_start(engine_sandbox: Sandbox, tmp_path) -> None:  # noqa: ANN001
+    env = {**os.environ, 'PODZAMENU_BASE_URL': engine_sandbox.url, 'PROF_RF_BASE_URL': engine_sandbox.profrf_url,
+           'BROWSER_EXECUTABLE': str(tmp_path / 'chromium'), 'DATA_DIR': str(tmp_path)}
+    out = subprocess.run([sys.executable, '-m', 'lookup', UNKNOWN_VIN, '--json'], capture_output=True, text=True,
+                         env=env, timeout=120, cwd=os.getcwd())
+    result = LookupResult.model_validate(json.loads(out.stdout.splitlines()[0]))
+    assert result.outcome is Outcome.BROWSER_UNAVAILABLE
+    assert result.error and 'could not start' in result.error.message
+    assert out.returncode != 0
+
+
+def test_only_the_site_hosts_are_reachable(engine_sandbox: Sandbox) -> None:
+    """Requests and navigations to any host but the configured sites are aborted in the lookup browser."""
+    from lookup.engine.browser import BrowserPool
+
+    settings = engine_settings(engine_sandbox)
+    other = engine_sandbox.url.replace('127.0.0.1', 'localhost')  # the same server under a host name not allowed
+    pool = BrowserPool(settings)
+    try:
+        with pool.session().context(timeout_ms=10_000) as ctx:
+            page = ctx.new_page()
+            page.goto(engine_sandbox.url + '/', wait_until='domcontentloaded')
+            fetched = page.evaluate('u => fetch(u).then(() => "ok", e => "blocked: " + e)', other + '/')
+            assert fetched.startswith('blocked')
+            with pytest.raises(Exception, match='ERR_BLOCKED_BY_CLIENT'):
+                page.goto(other + '/', wait_until='domcontentloaded')
+            page = ctx.new_page()
+            page.goto(engine_sandbox.url + '/', wait_until='domcontentloaded')
+            assert page.evaluate('u => fetch(u).then(r => r.status)', engine_sandbox.url + '/') == 200
+    finally:
+        pool.close()

@@ -8,6 +8,9 @@ from __future__ import annotations
 #   tables     [{rows: [[{text, content, th, nested}]], head: <rows in thead>, pos}]
 #   details    [{href, link_text, cells: [vehicleCell texts], other: [other text lines]}]  one per searchDetailCell
 #   links      [{href, text, detail, other}]  part links (/search?query=) outside the chrome; other = row text
+#   pairs      [{label, value, content}]  label/value pairs of the vehicle block outside tables: dl/dt/dd,
+#              label/value grids (an element ending in «:» or a short label followed by its value sibling)
+#   vehicle_text  visible text outside the catalogue (accordions, tabs, cards) and the chrome
 #   counts     {tables, cells, detail_cells, part_links, links}
 SNAPSHOT_JS = r"""
 (o) => {
@@ -51,7 +54,32 @@ SNAPSHOT_JS = r"""
     return {href: a.getAttribute('href'), text: clean(a.innerText), detail: !!a.closest(o.detail),
             other: row === a ? [] : strip(clean(row.innerText), clean(a.innerText).split('\n'))};
   });
+  // Label/value pairs outside the catalogue: <dl>, and two-child rows (label element + value element).
+  const outside = (el) => !inChrome(el) && !el.closest(o.catalogue);
+  const pairs = [];
+  const push = (l, v) => {
+    const label = clean(l.innerText), value = clean(v.innerText);
+    if (label && value && label.length <= 60) pairs.push({label, value,
+      content: (v.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 2000)});
+  };
+  Array.from(document.body.querySelectorAll('dt')).filter(outside).forEach(dt => {
+    let dd = dt.nextElementSibling;
+    while (dd && dd.tagName !== 'DD' && dd.tagName !== 'DT') dd = dd.nextElementSibling;
+    if (dd && dd.tagName === 'DD') push(dt, dd);
+  });
+  Array.from(document.body.querySelectorAll('div, li, p')).filter(el => el.children.length === 2 && outside(el)
+      && !el.closest('table, dl')).forEach(row => {
+    const [l, v] = row.children;
+    if (l.children.length > 2 || (l.innerText || '').length > 60) return;
+    if (/:\s*$/.test(l.innerText || '') || /label|key|name|title/i.test(l.className || '')) push(l, v);
+  });
+  const vehicleText = (el) => {
+    if (el.matches && (inChrome(el) || el.matches(o.catalogue))) return '';
+    if (!el.querySelector(o.chrome + ', ' + o.catalogue)) return el.innerText || '';
+    return Array.from(el.children).map(vehicleText).filter(Boolean).join('\n');
+  };
   return {
+    pairs, vehicle_text: clean(vehicleText(document.body)).slice(0, 20000),
     url: location.href, text: clean(visText(document.body)).slice(0, 20000), headings, tables, details, links,
     counts: {tables: tables.length, cells: document.querySelectorAll('td, th').length, detail_cells: detailEls.length,
              part_links: links.length, links: document.querySelectorAll('a').length},

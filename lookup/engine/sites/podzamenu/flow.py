@@ -1,9 +1,20 @@
-"""Playwright steps on podzamenu: open the vehicle page, wait for its first settled state, navigate to the
-gearbox parts (accordion route, then СХЕМЫ УЗЛОВ route) and snapshot the DOM for the pure parsers."""
+"""Playwright steps on podzamenu, written as the steps a person takes: open the vehicle page and wait until it has
+settled, then reach the gearbox parts (the accordion route, the «коробка передач» shortcut, the СХЕМЫ УЗЛОВ route)
+and snapshot the DOM for the pure parsers.
+
+Every target is described by what a person sees (`Target`, built from selectors.py) and found afresh for every
+action and every check: a click is a Playwright `locator.click()` on the `lk=` selector engine, re-resolved on each
+attempt, and each effect is checked on freshly found elements. The site may rebuild its DOM on every state change;
+nothing here depends on a node surviving a click. Each wait ends as soon as its effect shows, or as soon as the page
+has settled without it (no spinner, no content request, no DOM change for a quiet period), never at a fixed cap.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -12,18 +23,28 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lookup.engine.outcomes import Outcome
+from lookup.engine.result import Step
 from lookup.engine.run import PageProblem, Run
 from lookup.engine.sites.dom_js import SNAPSHOT_JS
 from lookup.engine.sites.podzamenu import selectors as S
 
 logger = logging.getLogger(__name__)
 
-STEP_CAP_S = 15.0
-"""Longest wait for one navigation effect (an expanded accordion, a parts view) before trying the next target."""
+Spec = dict[str, Any]
+
 EMPTY_QUIET_MS = 500
 """An app that rendered, shows no spinner and no data, and stays unchanged this long, has settled empty."""
-SNAPSHOT_ARG = {'chrome': S.CHROME, 'headings': 'h1, h2, h3, h4, h5, h6, [class*="title"], [class*="Title"]',
-                'detail': S.DETAIL_CELL, 'vcell': S.VEHICLE_CELL, 'link': S.PART_LINK}
+EFFECT_QUIET_MS = 450
+"""After an action, the page has answered it once nothing changed for this long (no spinner, no request)."""
+PARTS_QUIET_MS = 900
+"""A parts view may take longer to appear than an accordion to open: a wrong «dead end» here is costly."""
+CLICK_CAP_S = 4.0
+"""Longest wait for a shown target to become clickable (scrolling, an animation finishing)."""
+MAX_SECTIONS, MAX_CARDS, MAX_DEEPER = 4, 3, 3
+SNAPSHOT_ARG = {'chrome': f'{S.CHROME}, {S.CHROME_NAV}',
+                'headings': 'h1, h2, h3, h4, h5, h6, [class*="title"], [class*="Title"]',
+                'detail': S.DETAIL_CELL, 'vcell': S.VEHICLE_CELL, 'link': S.PART_LINK,
+                'catalogue': f'{S.ACCORDION}, [role="tablist"], [role="tabpanel"], {S.CARD}'}
 
 
 def search_url(base_url: str, value: str) -> str:
@@ -46,145 +67,266 @@ def open_vehicle(page: Page, run: Run, base_url: str, value: str) -> str:
         raise PageProblem(Outcome.BLOCKED, f'HTTP {status} on the search page')
     if status >= 500:
         raise PageProblem(Outcome.SITE_ERROR, f'HTTP {status} on the search page')
-    with run.step('wait:vehicle'):
+    with run.step('wait:vehicle') as step:
         state = page.wait_for_function('q => window.__lk && window.__lk.state(q)', arg=EMPTY_QUIET_MS,
                                        polling='raf', timeout=run.ms()).json_value()
-    run.steps[-1].detail = state
+        step.detail = state
     if state == 'blocked':
         raise PageProblem(Outcome.BLOCKED, 'captcha or challenge page')
     if state == 'error':
         raise PageProblem(Outcome.SITE_ERROR, 'the site shows an error screen')
-    return state
+    return str(state)
 
 
-def _marks(page: Page, expr: str, arg: Any = None) -> list[str]:
-    return page.evaluate(f'a => window.__lk.{expr}', arg) or []
+# --- targets -----------------------------------------------------------------------------------------------
+def fold(text: str) -> str:
+    """Text as the page helpers compare it: whitespace (non-breaking spaces, line breaks) folded, lowercased."""
+    return re.sub(r'[\s\u200b]+', ' ', text).strip().lower()
 
 
-def _click(page: Page, run: Run, mark: str, name: str) -> bool:
-    """A trusted click on a marked element; False when it cannot be clicked within the step cap."""
-    loc = page.locator(f'[data-lk="{mark}"]')
-    with run.step(f'click:{name}', mark) as step:
-        try:
-            step.detail = (loc.inner_text(timeout=run.ms(STEP_CAP_S)) or '').strip()[:80]
-            loc.click(timeout=run.ms(STEP_CAP_S))
-            return True
-        except PlaywrightTimeout:
-            step.detail = f'{step.detail} (not clickable)'
+def target(css: str, **keys: Any) -> Spec:
+    """A target description (see scripts.py for the keys); text keys are lowercased like the page's text."""
+    spec: Spec = {'css': css}
+    for key, value in keys.items():
+        if value is None:
+            continue
+        if key in ('words', 'not', 'exact'):
+            value = [fold(v) for v in ([value] if isinstance(value, str) else value)]
+        spec[key] = value
+    return spec
+
+
+def _label(spec: Spec) -> str:
+    return (spec.get('exact') or spec.get('words') or [''])[0][:80]
+
+
+def rank(text: str, words: Sequence[str]) -> float | None:
+    """Lower is better: an exact keyword first, then a keyword inside a short text; «в сборе» breaks ties."""
+    if text in words:
+        score: float = words.index(text)
+    else:
+        hits = [i for i, w in enumerate(words) if w in text]
+        if not hits or len(text) >= 200:
+            return None
+        score = 100 + hits[0]
+    return score - (0.5 if 'в сборе' in text else 0)
+
+
+def ranked(texts: Iterable[str], words: Sequence[str]) -> list[str]:
+    scored = [(r, i, t) for i, t in enumerate(texts) if (r := rank(t, words)) is not None]
+    return [t for _, _, t in sorted(scored)]
+
+
+class Catalogue:
+    """A person's view of the vehicle page: find what is shown, click it, wait for what the click should do."""
+
+    def __init__(self, page: Page, run: Run) -> None:
+        self.page = page
+        self.run = run
+        self.baseline_links = 0
+
+    def locator(self, spec: Spec):  # noqa: ANN201 (a Playwright Locator)
+        return self.page.locator('lk=' + json.dumps(spec, ensure_ascii=False))
+
+    def texts(self, spec: Spec) -> list[str]:
+        """The texts of the matching targets right now, in page order, without repeats."""
+        return self.page.evaluate('s => window.__lk.texts(s)', spec)
+
+    def exists(self, spec: Spec) -> bool:
+        return bool(self.page.evaluate('s => window.__lk.find(s).length > 0', spec))
+
+    def click(self, name: str, spec: Spec) -> bool:
+        """A trusted click on the first shown target; False when none is shown or it cannot be clicked."""
+        shown = {**spec, 'shown': True}
+        if not self.exists(shown) and (not self.exists(spec) or not self.until(f'{name}-shown', [shown])):
+            self.run.steps.append(Step(name=f'click:{name}', detail=f'{_label(spec)} (not shown)',
+                                       started_ms=self.run.elapsed_ms()))
             return False
+        with self.run.step(f'click:{name}', _label(spec)) as step:
+            self.page.evaluate('window.__lk.mark()')
+            try:
+                self.locator(shown).first.click(timeout=self.run.ms(CLICK_CAP_S))
+                return True
+            except PlaywrightTimeout:
+                self.run.ms()  # the whole budget gone raises DeadlineExceeded, a slow control does not
+                step.detail = f'{step.detail} (not clickable)'
+                return False
 
+    def until(self, name: str, effects: Sequence[Spec] = (), *, parts: bool = False,
+              quiet_ms: int = EFFECT_QUIET_MS) -> bool:
+        """Wait until one of the effects shows (True) or the page settles without any of them (False)."""
+        arg = {'specs': list(effects), 'parts': self.baseline_links if parts else None, 'quiet': quiet_ms}
+        with self.run.step(f'wait:{name}') as step:
+            got = self.page.wait_for_function('a => window.__lk.until(a)', arg=arg, polling='raf',
+                                              timeout=self.run.ms()).json_value()
+            step.detail = got
+        return got == 'yes'
 
-def _wait(page: Page, run: Run, name: str, js: str, arg: Any = None, cap: float = STEP_CAP_S) -> bool:
-    """Wait on every animation frame for a condition; False when the step cap passes (the deadline raises)."""
-    with run.step(f'wait:{name}') as step:
-        try:
-            page.wait_for_function(js, arg=arg, polling='raf', timeout=run.ms(cap))
+    def parts_shown(self) -> bool:
+        return bool(self.page.evaluate('b => window.__lk.parts(b)', self.baseline_links))
+
+    def expand(self, name: str, summary: Spec, children: Sequence[Spec]) -> bool:
+        """Open an accordion unless it is open; True once it reads expanded or its children show."""
+        expanded = {**summary, 'attr': {'aria-expanded': 'true'}}
+        if self.exists(expanded):
             return True
-        except PlaywrightTimeout:
-            run.ms()  # raise DeadlineExceeded if the whole budget is gone, not just the step cap
-            step.detail = 'gave up'
+        if not self.click(name, summary):
             return False
+        return self.until(f'{name}-expanded', [expanded, *children])
 
 
-PARTS = 'window.__lk.partsReady()'
-LEFT_QUIET_MS = 300
+# --- routes (site-anatomy §4) --------------------------------------------------------------------------------
+def _summary(text: str) -> Spec:
+    return target(S.ACCORDION_SUMMARY, exact=text)
 
 
-def _wait_parts(page: Page, run: Run, anchor: str) -> bool:
-    """Parts markers, or the view around `anchor` replaced by one that settled (parsed anyway: an unknown
-    layout must not cost the whole step cap)."""
-    js = f'a => window.__lk.partsReady() || window.__lk.left(a, {LEFT_QUIET_MS})'
-    if not _wait(page, run, 'parts', js, anchor):
-        return False
-    if not page.evaluate(PARTS):
-        run.flags['partsMarkersMissing'] = True
-    return True
+def _accordion_of(summary: Spec) -> Spec:
+    return {**summary, 'of': S.ACCORDION}
 
 
-def _expand(page: Page, run: Run, mark: str, name: str) -> bool:
-    if page.evaluate('m => window.__lk.expanded(m)', mark):
-        return True
-    if not _click(page, run, mark, name):
-        return False
-    return _wait(page, run, f'{name}-expanded', 'm => window.__lk.expanded(m)', mark)
+def _items(acc: Spec) -> Spec:
+    """Level-3 items of one accordion (not of its nested accordions); div-like, never links."""
+    return target(S.CONTENT_LINK, within=acc, direct=S.ACCORDION, tagNot=['a'])
 
 
-def accordion_route(page: Page, run: Run) -> bool:
+def _sub_summaries(acc: Spec) -> Spec:
+    return target(S.ACCORDION_SUMMARY, within=acc, nested=S.ACCORDION)
+
+
+def _open_item(cat: Catalogue, name: str, items: Spec, words: Sequence[str]) -> bool:
+    """Click the best-matching item of a list and wait for a parts view; True once one is shown."""
+    for text in ranked(cat.texts(items), words):
+        if cat.click(name, {**items, 'exact': [text]}) and cat.until('parts', parts=True, quiet_ms=PARTS_QUIET_MS):
+            cat.run.use(f'route:{name}:{text}')
+            return True
+    return False
+
+
+def accordion_route(cat: Catalogue) -> bool:
     """Трансмиссия → nested gearbox accordions → a Level-3 item; True once a parts view is shown."""
-    for l1 in _marks(page, 'l1()'):
-        run.use(f'accordion-l1:{l1}')
-        if not _expand(page, run, l1, 'accordion-l1'):
+    level1 = target(S.ACCORDION_SUMMARY, words=S.L1_INCLUDE, **{'not': S.L1_EXCLUDE})
+    for l1 in cat.texts(level1):
+        cat.run.use(f'accordion-l1:{l1}')
+        acc1 = _accordion_of(_summary(l1))
+        l2_all, l3_all = _sub_summaries(acc1), _items(acc1)
+        if not cat.expand('accordion-l1', _summary(l1), [{**l2_all, 'shown': True}, {**l3_all, 'shown': True}]):
             continue
-        for l2 in _marks(page, 'l2(a)', l1):
-            if not _expand(page, run, l2, 'accordion-l2'):
+        # Children may load lazily behind their own spinner: wait until they show or the page settles.
+        cat.until('l1-children', [{**l2_all, 'shown': True}, {**l3_all, 'shown': True}])
+        level2 = target(S.ACCORDION_SUMMARY, within=acc1, nested=S.ACCORDION, words=S.L2_WORDS)
+        for l2 in ranked(cat.texts(level2), S.L2_WORDS):
+            acc2 = _accordion_of({**level2, 'exact': [l2]})
+            items = _items(acc2)
+            if not cat.expand('accordion-l2', {**level2, 'exact': [l2]}, [{**items, 'shown': True}]):
                 continue
-            _wait(page, run, 'l3-visible', f'm => window.__lk.l3Shown(m) || window.__lk.settled({LEFT_QUIET_MS})', l2)
-            for l3 in _marks(page, 'l3(a)', l2):
-                if _click(page, run, l3, 'accordion-l3') and _wait_parts(page, run, l1):
-                    run.use(f'route:accordion:{run.steps[-2].detail}')
-                    return True
-    return False
-
-
-def shortcut_route(page: Page, run: Run) -> bool:
-    for mark in _marks(page, 'shortcut()'):
-        if _click(page, run, mark, 'shortcut') and _wait_parts(page, run, mark):
-            run.use(f'route:shortcut:{run.steps[-2].detail}')
+            cat.until('l3-visible', [target(S.CONTENT_LINK, within=acc2, direct=S.ACCORDION, tagNot=['a'],
+                                            words=S.L3_WORDS, shown=True)])
+            if _open_item(cat, 'accordion-l3', items, S.L3_WORDS):
+                return True
+        # A gearbox item right under Трансмиссия (no Level-2 accordion in between).
+        if _open_item(cat, 'accordion-l3', l3_all, S.L3_WORDS):
             return True
     return False
 
 
-def _open_card(page: Page, run: Run, mark: str) -> bool:
-    page.evaluate('window.__lk.seen()')
-    if not _click(page, run, mark, 'card'):
+def shortcut_route(cat: Catalogue) -> bool:
+    """A content link reading exactly «коробка передач (в сборе)» (site-anatomy §4.3)."""
+    links = target(S.ANY_CONTENT_LINK, exact=S.SHORTCUT_TEXTS)
+    return _open_item(cat, 'shortcut', links, S.SHORTCUT_TEXTS)
+
+
+def _cards() -> Spec:
+    return target(S.CARD, words=S.CARD_WORDS, shown=True)
+
+
+def _card_order(texts: list[str]) -> list[str]:
+    with_assembly = [t for t in texts if any(w in t for w in S.CARD_ASSEMBLY_WORDS)]
+    return with_assembly + [t for t in texts if t not in with_assembly]
+
+
+def _open_card(cat: Catalogue, card_text: str) -> bool:
+    card = target(S.CARD, exact=card_text)
+    # The card's own control: its action area, link, or «Посмотреть схему» button, else the card itself.
+    controls = [target(S.CARD_ACTION, within=card), target('a[href]', within=card),
+                target('button, [role="button"]', within=card, words=S.VIEW_SCHEME_TEXT), card]
+    before = set(cat.texts(_clickables()))
+    for control in controls:
+        if cat.click('card', control):
+            break
+    else:
         return False
-    if not _wait(page, run, 'card-opened', 'window.__lk.partsReady() || window.__lk.fresh().length > 0'):
-        return False
-    if page.evaluate(PARTS):
+    if cat.until('card-opened', parts=True, quiet_ms=PARTS_QUIET_MS):
         return True
-    for deep in _marks(page, 'deeper()')[:3]:
-        if _click(page, run, deep, 'deeper') and _wait_parts(page, run, deep):
-            run.flags['deeperClick'] = True
+    # Sometimes one more «deeper» link is needed: one matching a card keyword, else the first new one.
+    fresh = [t for t in cat.texts(_clickables()) if t not in before and not any(w in t for w in S.BACK_WORDS)]
+    deeper = ranked(fresh, S.CARD_WORDS) or fresh[:1]
+    for text in deeper[:MAX_DEEPER]:
+        if cat.click('deeper', {**_clickables(), 'exact': [text]}) and \
+                cat.until('parts', parts=True, quiet_ms=PARTS_QUIET_MS):
+            cat.run.flags['deeperClick'] = True
             return True
     return False
 
 
-def schemes_route(page: Page, run: Run) -> bool:
+def _clickables() -> Spec:
+    return target(f'a, button, [role="button"], [role="link"], {S.ANY_CONTENT_LINK}', notIn=S.TAB, shown=True,
+                  maxLen=120)
+
+
+def schemes_route(cat: Catalogue) -> bool:
     """СХЕМЫ УЗЛОВ tab → a gearbox section → the best card (→ one deeper link); True once parts are shown."""
-    tabs = _marks(page, 'schemesTab()')
-    if not tabs or not _click(page, run, tabs[0], 'schemes-tab'):
+    tab = target(f'{S.TAB}, button, a, [role="button"]', words=S.SCHEMES_TAB_WORDS, maxLen=30)
+    tabs = cat.texts({**tab, 'shown': True})
+    if not tabs:
         return False
-    # A panel without gearbox sections is a dead end as soon as it has settled, not after a step cap.
-    ready = (f'm => window.__lk.selected(m) && (window.__lk.sections().length > 0 || window.__lk.cardCount() > 0'
-             f' || window.__lk.settled({LEFT_QUIET_MS}))')
-    if not _wait(page, run, 'sections', ready, tabs[0]) or not _marks(page, 'sections()'):
-        return False
-    for section in _marks(page, 'sections()')[:4]:
-        page.evaluate('window.__lk.seen()')
-        if not _click(page, run, section, 'section'):
+    sections = target(f'{S.CONTENT_LINK}, {S.MENU_ITEM}', words=S.SECTION_WORDS, maxLen=80, notIn=S.CARD,
+                      notMatch=f'{S.TAB}, {S.ACCORDION_SUMMARY}', shown=True)
+    sections_any = {k: v for k, v in sections.items() if k != 'words'}
+    selected = {**tab, 'exact': [tabs[0]], 'attr': {'aria-selected': 'true'}}
+    if not cat.exists(selected):
+        if not cat.click('schemes-tab', {**tab, 'exact': [tabs[0]]}):
+            return False
+        cat.until('schemes-tab-selected', [selected, _cards()])
+    # A panel without gearbox sections is a dead end as soon as it has settled.
+    cat.until('sections', [sections, _cards()])
+    if cat.parts_shown():
+        return True
+    for section in [t for t in ranked(cat.texts(sections), S.SECTION_WORDS) if t not in tabs][:MAX_SECTIONS]:
+        if not cat.click('section', {**sections_any, 'exact': [section]}):
             continue
-        if not _wait(page, run, 'cards', 'window.__lk.partsReady() || window.__lk.cards().length > 0'):
+        if not cat.until('cards', [_cards()], parts=True, quiet_ms=PARTS_QUIET_MS):
             continue
-        if page.evaluate(PARTS):
-            run.use('route:schemes:section-without-cards')
+        if cat.parts_shown():
+            cat.run.use(f'route:schemes:section-without-cards:{section}')
             return True
-        for card in _marks(page, 'cards()')[:3]:
-            if _open_card(page, run, card):
-                run.use(f'route:schemes:{run.steps[-2].detail if len(run.steps) > 1 else card}')
+        for card in _card_order(cat.texts(_cards()))[:MAX_CARDS]:
+            if _open_card(cat, card):
+                cat.run.use(f'route:schemes:{section}:{card}')
                 return True
     return False
+
+
+class NavigationError(Exception):
+    """Every route ended, and at least one ended through an error rather than a dead end: not a final answer."""
 
 
 def navigate(page: Page, run: Run) -> bool:
-    """Reach a gearbox parts view by any route; False is a navigation dead end."""
+    """Reach a gearbox parts view by any route; False is a real navigation dead end."""
+    cat = Catalogue(page, run)
+    cat.baseline_links = int(page.evaluate('window.__lk.linkCount()'))
+    # The catalogue may render after the vehicle block (its own request): wait for it or for the page to settle.
+    cat.until('catalogue', [target(S.CATALOGUE_AREA, shown=True)])
+    errors: list[str] = []
     for route in (accordion_route, shortcut_route, schemes_route):
         try:
-            if route(page, run):
+            if route(cat):
                 return True
+        except PlaywrightTimeout:
+            raise
         except PlaywrightError as exc:
-            if isinstance(exc, PlaywrightTimeout):
-                raise
-            # A detached or re-rendered target: note it and try the next route.
             logger.info('%s failed: %s', route.__name__, exc)
             run.flags[f'{route.__name__}Error'] = True
+            errors.append(f'{route.__name__}: {str(exc).strip().splitlines()[0][:200]}')
+    if errors:
+        raise NavigationError('; '.join(errors))
     return False

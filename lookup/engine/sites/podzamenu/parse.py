@@ -14,6 +14,7 @@ from lookup.engine.sites.podzamenu.parts import PartsInfo, choose, parse_parts  
 
 TWO_WORD_MAKES = ('LAND ROVER', 'ALFA ROMEO', 'ASTON MARTIN', 'GREAT WALL', 'ROLLS ROYCE', 'ROLLS-ROYCE')
 INLINE_KPP_RE = re.compile(r'(?:^|\n)\s*(?:кпп|коробка(?: передач)?|transmission)\s*:\s*([^\n]{2,60})', re.I)
+LABEL_LINE_RE = re.compile(r'^[ \t]*([^\n:]{1,40}?)[ \t]*:[ \t]*([^\n]{1,200})$', re.M)
 LEGACY_RE = re.compile(r'(?:^|\n)\s*(' + '|'.join(sorted(S.LEGACY_LABELS, key=len, reverse=True)) +
                        r')\s*:\s*([^\n]{1,80})', re.I)
 
@@ -61,6 +62,9 @@ def _field_for(label: str, *, horizontal: bool) -> str | None:
     if 'используемые агрегаты' in label:
         return 'aggregates'
     if 'кпп' in label and (horizontal or not any(w in label for w in ('модель', 'заводской', 'номер'))):
+        return 'kpp'
+    if (label in S.GEARBOX_LABELS or any(w in label for w in S.GEARBOX_LABEL_WORDS)) and \
+            not any(w in label for w in ('заводской', 'номер')):
         return 'kpp'
     if label == 'модель':
         return 'model'
@@ -140,6 +144,22 @@ def _read_tables(info: VehicleInfo, tables: list[dict[str, Any]]) -> None:
             info.table_signatures.append(table_signature(table))
 
 
+def _read_pairs(info: VehicleInfo, pairs: list[dict[str, Any]]) -> None:
+    """Label/value pairs outside tables (dl/dt/dd, label/value grids), read like key/value rows."""
+    for pair in pairs:
+        fld = _field_for(_label(pair['label']), horizontal=False)
+        if fld:
+            _put(info, fld, {'text': pair['value'], 'content': pair.get('content')}, 'pair')
+
+
+def _read_lines(info: VehicleInfo, text: str) -> None:
+    """«Label: value» lines of the vehicle block (e.g. «Тип коробки передач: JR5123»)."""
+    for m in LABEL_LINE_RE.finditer(text):
+        fld = _field_for(_label(m.group(1)), horizontal=False)
+        if fld:
+            _put(info, fld, {'text': m.group(2).strip(), 'content': m.group(2).strip()}, 'line')
+
+
 def _split_title(text: str) -> tuple[str, str | None]:
     up = text.upper()
     for make in TWO_WORD_MAKES:
@@ -175,6 +195,8 @@ def parse_vehicle(snap: dict[str, Any]) -> VehicleInfo:
     """Read title, info tables, aggregates, marking and legacy labels from a vehicle-page snapshot."""
     info = VehicleInfo()
     _read_tables(info, snap.get('tables', []))
+    _read_pairs(info, snap.get('pairs', []))
+    _read_lines(info, snap.get('vehicle_text', ''))
     text = snap.get('text', '')
     if not info.has_data:
         for m in LEGACY_RE.finditer(text):

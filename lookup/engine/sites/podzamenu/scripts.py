@@ -1,7 +1,25 @@
-"""In-page helpers (installed as an init script): page-state detection and target marking for real clicks.
+"""In-page helpers: page-state detection, a settle clock, and a small target-description language.
 
-The helpers only *find* elements and tag them with `data-lk="<kind>-<n>"`; every click is a Playwright
-`locator('[data-lk=…]').click()`, i.e. trusted input after actionability checks.
+Nothing here marks or remembers DOM nodes. A *target* is described by a JSON spec — what a person sees: a CSS
+class fragment or role, words or the exact text it shows (DOM text, lowercased, whitespace and non-breaking spaces
+folded, so CSS `text-transform` and `&nbsp;` do not matter), whether it is really shown, and where it sits (inside
+which accordion, outside the site chrome). The same spec is resolved afresh by:
+- the `lk=` Playwright selector engine (ENGINE), so every click is a `locator.click()` re-resolved on each attempt;
+- `window.__lk.find` (PRELUDE, installed as an init script), used by the polling checks.
+Both are built from one source (LIBRARY), so an action and its check can never disagree about what a spec means.
+
+Spec keys (all optional except css):
+  css      CSS selector of candidates
+  words    the text contains any of these        not    ...and none of these
+  exact    the text equals one of these          maxLen the text is shorter than this
+  shown    really visible (see `shown`)          attr   {name: value} attributes that must hold
+  within   spec of a container the target sits inside (never the container itself)
+  nested   css: skip targets whose closest(css) is the container (an accordion's own summary)
+  direct   css: keep targets whose closest(css) is the container (items of this accordion, not of a child)
+  of       css: map each match to its closest(css) ancestor (the accordion of a summary)
+  notIn    css: skip targets inside such an element      tagNot  skip these tag names
+  notMatch css: skip targets that are such elements
+  chrome   true: include the site chrome (header, footer, menus); default false
 """
 
 from __future__ import annotations
@@ -11,147 +29,190 @@ import json
 from lookup.engine.sites.podzamenu import selectors as S
 
 CONFIG = {
-    'chrome': S.CHROME, 'accordion': S.ACCORDION, 'summary': S.ACCORDION_SUMMARY, 'tab': S.TAB,
-    'contentLink': S.CONTENT_LINK, 'anyContentLink': S.ANY_CONTENT_LINK, 'card': S.CARD, 'cardAction': S.CARD_ACTION,
-    'detail': S.DETAIL_CELL, 'link': S.PART_LINK, 'loading': S.LOADING, 'menuItem': S.MENU_ITEM,
+    'chrome': S.CHROME, 'chromeNav': S.CHROME_NAV, 'catalogueMarks': S.CATALOGUE_MARKS, 'accordion': S.ACCORDION,
+    'summary': S.ACCORDION_SUMMARY, 'tab': S.TAB, 'detail': S.DETAIL_CELL, 'link': S.PART_LINK, 'loading': S.LOADING,
     'block': S.BLOCK_SELECTORS, 'notFound': list(S.NOT_FOUND_PHRASES), 'errors': list(S.ERROR_PHRASES),
-    'blockPhrases': list(S.BLOCK_PHRASES), 'l1': list(S.L1_INCLUDE), 'l1x': list(S.L1_EXCLUDE),
-    'l2': list(S.L2_WORDS), 'l3': list(S.L3_WORDS), 'shortcut': list(S.SHORTCUT_TEXTS),
-    'schemes': list(S.SCHEMES_TAB_WORDS), 'sections': list(S.SECTION_WORDS), 'cards': list(S.CARD_WORDS),
-    'cardAssembly': list(S.CARD_ASSEMBLY_WORDS), 'viewScheme': S.VIEW_SCHEME_TEXT,
-    'oemHeaders': list(S.OEM_HEADERS_EXACT), 'back': ['назад', 'back', 'вернуться'],
-    'vehicleLabels': ['кпп', 'модель', 'марка', 'двигатель', 'кузов', 'дата выпуска', 'агрегат', 'transmission',
-                      'коробк', 'бренд', 'привод'],
+    'blockPhrases': list(S.BLOCK_PHRASES), 'oemHeaders': list(S.OEM_HEADERS_EXACT),
+    'vehicleLabels': list(S.VEHICLE_LABELS), 'catalogue': S.CATALOGUE_AREA,
 }
+
+LIBRARY = r"""
+(o) => {
+  const norm = (s) => (s || '').replace(/[\s\u00a0\u200b]+/g, ' ').trim().toLowerCase();
+  const text = (el) => norm(el.textContent);
+  const chromeNav = (el) => {
+    const nav = el.closest(o.chromeNav);
+    return !!nav && !nav.querySelector(o.catalogueMarks);
+  };
+  const inChrome = (el) => !!el.closest(o.chrome) || chromeNav(el);
+  const inAcc = (el) => !!(el.parentElement && el.parentElement.closest('[class*="Accordion"]'));
+  const CLIPS = /(hidden|clip)/;
+  // Really visible: a box, not hidden by visibility/display/opacity, and not clipped away by an ancestor
+  // (collapsed content can be kept in the DOM at zero height with overflow hidden).
+  const shown = (el) => {
+    if (!el.isConnected) return false;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return false;
+    const own = getComputedStyle(el);
+    if (own.visibility !== 'visible') return false;
+    let left = r.left, top = r.top, right = r.right, bottom = r.bottom;
+    for (let e = el; e && e !== document.documentElement; e = e.parentElement) {
+      const cs = e === el ? own : getComputedStyle(e);
+      if (cs.display === 'none' || parseFloat(cs.opacity) === 0) return false;
+      if (e !== el && (CLIPS.test(cs.overflowX) || CLIPS.test(cs.overflowY) || CLIPS.test(cs.overflow))) {
+        const c = e.getBoundingClientRect();
+        if (CLIPS.test(cs.overflowX)) { left = Math.max(left, c.left); right = Math.min(right, c.right); }
+        if (CLIPS.test(cs.overflowY)) { top = Math.max(top, c.top); bottom = Math.min(bottom, c.bottom); }
+        if (right - left < 1 || bottom - top < 1) return false;
+      }
+    }
+    return true;
+  };
+  const matchText = (el, s) => {
+    if (!s.words && !s.not && !s.exact && !s.maxLen) return true;
+    const t = text(el);
+    if (s.maxLen && t.length >= s.maxLen) return false;
+    if (s.exact && !s.exact.includes(t)) return false;
+    if (s.words && !s.words.some(w => t.includes(w))) return false;
+    if (s.not && s.not.some(w => t.includes(w))) return false;
+    return true;
+  };
+  const find = (s, root) => {
+    root = root || document;
+    let els = Array.from(root.querySelectorAll(s.css));
+    if (!s.chrome) els = els.filter(el => !inChrome(el));
+    if (s.tagNot) els = els.filter(el => !s.tagNot.includes(el.tagName.toLowerCase()));
+    if (s.notMatch) els = els.filter(el => !el.matches(s.notMatch));
+    if (s.notIn) els = els.filter(el => !(el.parentElement && el.parentElement.closest(s.notIn)));
+    if (s.within) {
+      const boxes = find(s.within);
+      els = els.filter(el => boxes.some(b => {
+        if (b === el || !b.contains(el)) return false;
+        if (s.nested && el.closest(s.nested) === b) return false;
+        if (s.direct && el.parentElement && el.parentElement.closest(s.direct) !== b) return false;
+        return true;
+      }));
+    }
+    if (s.attr) els = els.filter(el => Object.entries(s.attr).every(([k, v]) => el.getAttribute(k) === v));
+    els = els.filter(el => matchText(el, s));
+    if (s.shown) els = els.filter(shown);
+    if (s.of) els = Array.from(new Set(els.map(el => el.closest(s.of)).filter(Boolean)));
+    return els;
+  };
+  const texts = (s) => Array.from(new Set(find(s).map(text)));
+  return {norm, text, inChrome, inAcc, shown, find, texts};
+}
+"""
+
+ENGINE = f"""
+(() => {{
+  const lib = ({LIBRARY})({json.dumps(CONFIG, ensure_ascii=False)});
+  return {{
+    query(root, body) {{ return lib.find(JSON.parse(body), root)[0] || null; }},
+    queryAll(root, body) {{ return lib.find(JSON.parse(body), root); }},
+  }};
+}})()
+"""
+"""The `lk` selector engine: `page.locator('lk=' + json.dumps(spec))`."""
 
 PRELUDE = """
 window.__lk = (() => {
   const o = __CONFIG__;
-  const low = (s) => (s || '').replace(/\\s+/g, ' ').trim().toLowerCase();
-  const inChrome = (el) => !!el.closest(o.chrome);
-  const inAcc = (el) => !!(el.parentElement && el.parentElement.closest('[class*="Accordion"]'));
-  const shown = (el) => {
-    if (!el.isConnected) return false;
-    const r = el.getBoundingClientRect();
-    if (r.width <= 0 || r.height <= 0) return false;
-    for (let e = el; e; e = e.parentElement) {
-      const cs = getComputedStyle(e);
-      if (cs.visibility === 'hidden' || cs.display === 'none' || cs.opacity === '0') return false;
-    }
-    return true;
-  };
-  const visText = (el) => {
-    if (el.matches && el.matches(o.chrome)) return '';
-    if (!el.querySelector(o.chrome)) return el.innerText || '';
-    return Array.from(el.children).map(visText).join('\\n');
-  };
-  const q = (sel, root) => Array.from((root || document).querySelectorAll(sel)).filter(el => !inChrome(el));
-  let seq = 0;
-  const mark = (el, kind) => { if (!el.dataset.lk) el.dataset.lk = kind + '-' + (seq++); return el.dataset.lk; };
+  const lib = (__LIBRARY__)(o);
+  const {norm, inChrome, inAcc, shown, find, texts} = lib;
   const has = (t, words) => words.some(w => t.includes(w));
 
-  const vehicleData = () => {
-    const title = q('h6').some(h => !inAcc(h) && /[A-Z]{2}/.test(h.innerText || '') && shown(h));
-    const table = q('table').some(t => t.rows.length > 1 && has(low(t.rows[0].innerText), o.vehicleLabels));
-    return title || table;
+  // --- the settle clock: DOM mutations and the page's own fetch/XHR traffic ------------------------------
+  let lastMutation = performance.now(), lastResponse = 0, actionAt = 0, seq = 0;
+  const inflight = new Map();
+  new MutationObserver(() => { lastMutation = performance.now(); })
+    .observe(document, {childList: true, subtree: true, characterData: true, attributes: true});
+  const track = () => {
+    const id = ++seq; inflight.set(id, performance.now());
+    return () => { if (inflight.delete(id)) lastResponse = performance.now(); };
   };
-  const catalogue = () => q(o.accordion).length > 0 || q(o.tab).length > 0;
-  const loading = () => q(o.loading).some(shown);
-  const headerRow = (t) => (t.tHead && t.tHead.rows[0]) || (t.rows[0] && Array.from(t.rows[0].cells).every(
-    c => c.tagName === 'TH') ? t.rows[0] : null);
-  const oemLike = (c) => /^(?=.*\\d{3})[A-Z0-9][A-Z0-9-]{4,14}$/.test((c.innerText || '').replace(/\\s+/g, ''));
-  // A parts view: detail cells, part links, a table with an OEM header, or a headerless OEM column.
-  const partsReady = () => {
-    if (q(o.detail).length || q(o.link).length) return true;
-    return q('table').some(t => {
-      const head = headerRow(t);
-      if (head) return Array.from(head.cells).some(c => has(low(c.innerText), o.oemHeaders));
-      return Array.from(t.rows).filter(r => Array.from(r.cells).some(oemLike)).length >= 2;
-    });
+  const origFetch = window.fetch;
+  if (origFetch) {
+    window.fetch = function () {
+      const done = track();
+      return origFetch.apply(this, arguments).then(r => { done(); return r; }, e => { done(); throw e; });
+    };
+  }
+  const origSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function () {
+    const done = track();
+    this.addEventListener('loadend', done, {once: true});
+    return origSend.apply(this, arguments);
   };
-  // The clicked view was replaced (its marked element is gone) and the new one has settled.
-  const left = (mark, quietMs) => !document.querySelector(`[data-lk="${mark}"]`) && settled(quietMs);
-  let lastMutation = performance.now();
-  const watch = () => {
-    if (window.__lkObserver || !document.body) return;
-    window.__lkObserver = new MutationObserver(() => { lastMutation = performance.now(); });
-    window.__lkObserver.observe(document.body, {childList: true, subtree: true, characterData: true, attributes: true});
+  // Requests pending this long are background (long polls, analytics), not content being loaded.
+  const YOUNG_MS = 3000, AFTER_RESPONSE_MS = 80;
+  const busyNetwork = () => {
+    const now = performance.now();
+    for (const started of inflight.values()) if (now - started < YOUNG_MS) return true;
+    return now - lastResponse < AFTER_RESPONSE_MS;
+  };
+  const loading = () => find({css: o.loading}).some(shown);
+  const mark = () => { actionAt = performance.now(); return true; };
+  // The page has settled: something rendered, no spinner, no content request under way, and the DOM has not
+  // changed for quietMs since the last change or the last action.
+  const settled = (quietMs) => {
+    if (!document.body || document.readyState === 'loading') return false;
+    const root = document.getElementById('root') || document.body;
+    if (!root.children.length || loading() || busyNetwork()) return false;
+    return performance.now() - Math.max(lastMutation, actionAt) >= quietMs;
   };
 
+  // --- page-level state ----------------------------------------------------------------------------------
+  const visText = (el) => {
+    if (el.matches && inChrome(el)) return '';
+    if (!el.querySelector(o.chrome + ', ' + o.chromeNav)) return el.innerText || '';
+    return Array.from(el.children).map(visText).join('\\n');
+  };
+  const vehicleData = () => {
+    const title = find({css: 'h6'}).some(h => !inAcc(h) && /[A-Z]{2}/.test(h.innerText || '') && shown(h));
+    if (title) return true;
+    const labelled = (t) => has(norm(t), o.vehicleLabels);
+    if (find({css: 'table'}).some(t => t.rows.length > 1 && labelled(t.rows[0].innerText)
+        || Array.from(t.rows).some(r => r.cells.length >= 2 && labelled(r.cells[0].innerText)))) return true;
+    return find({css: 'dt, dl > div > :first-child'}).some(d => !inAcc(d) && labelled(d.innerText));
+  };
+  const catalogue = () => find({css: o.catalogue, shown: true}).length > 0;
   // The first settled state of the vehicle page, or null while it is still loading.
   const state = (quietMs) => {
     if (!document.body) return null;
-    watch();
     if (document.querySelector(o.block)) return 'blocked';
-    const text = low(visText(document.body));
+    const t = norm(visText(document.body));
     if (vehicleData()) return loading() ? null : 'vehicle';
-    if (has(text, o.notFound)) return 'not_found';
-    if (has(text, o.blockPhrases)) return 'blocked';
-    if (has(text, o.errors) || /\\b50[0234]\\b/.test(low(document.title))) return 'error';
-    if (catalogue()) return loading() ? null : 'catalogue';
-    return settled(quietMs) ? 'empty' : null;
-  };
-  // The app rendered something, shows no spinner, and the DOM stayed unchanged for quietMs.
-  const settled = (quietMs) => {
-    if (!document.body) return false;
-    watch();
-    const root = document.getElementById('root') || document.body;
-    return root.children.length > 0 && !loading() && document.readyState === 'complete'
-      && performance.now() - lastMutation >= quietMs;
+    if (has(t, o.notFound)) return 'not_found';
+    if (has(t, o.blockPhrases)) return 'blocked';
+    if (has(t, o.errors) || /\\b50[0234]\\b/.test(norm(document.title))) return 'error';
+    if (!settled(quietMs)) return null;
+    return catalogue() ? 'catalogue' : 'empty';
   };
 
-  const l1 = () => q(o.summary).filter(s => { const t = low(s.innerText); return has(t, o.l1) && !has(t, o.l1x); })
-    .map(s => mark(s, 'l1'));
-  const expanded = (id) => { const el = document.querySelector(`[data-lk="${id}"]`);
-    return !!el && el.getAttribute('aria-expanded') === 'true'; };
-  const accOf = (id) => {
-    const el = document.querySelector(`[data-lk="${id}"]`); return el && el.closest(o.accordion); };
-  const l2 = (id) => { const acc = accOf(id); if (!acc) return [];
-    // Every match is tried, the most specific words first (a transfer case also says «коробка»).
-    const ranked = Array.from(acc.querySelectorAll(o.summary)).filter(s => s.closest(o.accordion) !== acc)
-      .map(s => [s, o.l2.findIndex(w => low(s.innerText).includes(w))]).filter(([, r]) => r >= 0);
-    return ranked.sort((a, b) => a[1] - b[1]).map(([s]) => mark(s, 'l2')); };
-  const rank = (t, words) => { const e = words.findIndex(w => t === w); if (e >= 0) return e;
-    const c = words.findIndex(w => t.includes(w)); return c >= 0 && t.length < 200 ? 100 + c : -1; };
-  const pick = (els, words, kind) => els.map(el => [el, rank(low(el.innerText), words)]).filter(([, r]) => r >= 0)
-    .map(([el, r]) => [el, r - (low(el.innerText).includes('в сборе') ? 0.5 : 0)])
-    .sort((a, b) => a[1] - b[1]).map(([el]) => mark(el, kind));
-  const l3 = (id) => { const acc = accOf(id); if (!acc) return [];
-    const items = Array.from(acc.querySelectorAll(o.contentLink)).filter(el => el.tagName !== 'A'
-      && el.offsetParent !== null && el.closest(o.accordion) === acc);
-    return pick(items, o.l3, 'l3'); };
-  const l3Shown = (id) => { const acc = accOf(id); return !!acc && Array.from(acc.querySelectorAll(o.contentLink))
-    .some(el => el.closest(o.accordion) === acc && shown(el)); };
-  const shortcut = () => q(o.anyContentLink).filter(el => o.shortcut.includes(low(el.innerText)) && shown(el))
-    .map(el => mark(el, 'sc'));
-  const schemesTab = () => q(o.tab + ', button, a, [role="button"]').filter(el => {
-    const t = low(el.innerText); return t.length < 30 && has(t, o.schemes); }).map(el => mark(el, 'tab'));
-  const sections = () => {
-    const els = q(o.contentLink).concat(q(o.menuItem)).filter(el => shown(el) && !el.closest(o.card)
-      && !el.matches(o.tab) && low(el.innerText).length < 80);
-    return pick(Array.from(new Set(els)), o.sections, 'sec'); };
-  const cards = () => {
-    const scored = q(o.card).filter(shown).map(c => { const t = low(c.innerText);
-      const kw = has(t, o.cards); const asm = has(t, o.cardAssembly);
-      return [c, kw ? (asm ? 0 : 1) : 9]; }).filter(([, s]) => s < 9).sort((a, b) => a[1] - b[1]);
-    return scored.map(([c]) => {
-      const target = c.querySelector(o.cardAction) || c.querySelector('a[href]')
-        || Array.from(c.querySelectorAll('button, [role="button"]')).find(b => low(b.innerText).includes(o.viewScheme))
-        || c;
-      return mark(target, 'card'); }); };
-  const cardCount = () => q(o.card).filter(shown).length;
-  const clickables = () => q('a, button, [role="button"], [role="link"], ' + o.anyContentLink)
-    .filter(el => shown(el) && !el.matches(o.tab) && !el.closest(o.tab));
-  const seen = () => { clickables().forEach(el => { el.dataset.lkSeen = '1'; }); return true; };
-  const fresh = () => clickables().filter(el => !el.dataset.lkSeen && !el.closest(o.card));
-  const deeper = () => {
-    const els = fresh().filter(el => !has(low(el.innerText), o.back));
-    const byWord = pick(els, o.cards, 'deep');
-    return byWord.length ? byWord : els.slice(0, 1).map(el => mark(el, 'deep')); };
-  const selected = (id) => { const el = document.querySelector(`[data-lk="${id}"]`);
-    return !!el && (el.getAttribute('aria-selected') === 'true' || !el.hasAttribute('aria-selected')); };
-  return {state, settled, left, selected, visible: () => visText(document.body), partsReady, l1, l2, l3, l3Shown,
-          expanded, shortcut, schemesTab, sections, cards, cardCount,
-          seen, fresh, deeper, loading};
+  // --- parts view markers (site-anatomy §5) ---------------------------------------------------------------
+  const headerRow = (t) => (t.tHead && t.tHead.rows[0]) || (t.rows[0] && Array.from(t.rows[0].cells).every(
+    c => c.tagName === 'TH') ? t.rows[0] : null);
+  const oemLike = (c) => /^(?=.*\\d{3})[A-Z0-9][A-Z0-9-]{4,14}$/.test((c.innerText || '').replace(/\\s+/g, ''));
+  const oemTables = () => find({css: 'table'}).filter(t => {
+    const head = headerRow(t);
+    if (head) return Array.from(head.cells).some(c => has(norm(c.innerText), o.oemHeaders));
+    return Array.from(t.rows).filter(r => Array.from(r.cells).some(oemLike)).length >= 2;
+  }).length;
+  const partsCount = () => find({css: o.detail}).length * 1000 + find({css: o.link}).length + oemTables() * 100;
+  // A parts view is shown: detail cells or an OEM table, or more part links than the page had before.
+  const parts = (baseline) => find({css: o.detail}).length > 0 || oemTables() > 0
+    || find({css: o.link}).length > (baseline || 0);
+  const anyOf = (specs) => specs.some(s => find(s).length > 0);
+  // One poll of a wait: 'yes' when an effect holds, 'settled' when the page settled without it, else null.
+  const until = (a) => {
+    if ((a.specs && anyOf(a.specs)) || (a.parts !== undefined && a.parts !== null && parts(a.parts))) return 'yes';
+    return settled(a.quiet) ? 'settled' : null;
+  };
+  const linkCount = () => find({css: o.link}).length;
+  return {state, settled, mark, until, find, texts, parts, partsCount, linkCount, loading, shown,
+          visible: () => visText(document.body)};
 })();
-""".replace('__CONFIG__', json.dumps(CONFIG, ensure_ascii=False))
+"""
+PRELUDE = PRELUDE.replace('__CONFIG__', json.dumps(CONFIG, ensure_ascii=False)).replace('__LIBRARY__', LIBRARY)
+"""Installed with `context.add_init_script` before any page script runs (it wraps fetch/XHR for the settle clock)."""

@@ -8,7 +8,9 @@ PART_LINK_FRAGMENT = '/search?query='
 
 # --- areas -------------------------------------------------------------------------------------------
 # Site chrome: never read or click inside it (podzamenu sells gearboxes, so its menus mention КПП).
-CHROME = 'header, footer, nav, [role="banner"], [role="contentinfo"], [role="navigation"]'
+CHROME = 'header, footer, [role="banner"], [role="contentinfo"]'
+CHROME_NAV = 'nav, [role="navigation"]'
+"""Navigation landmarks are chrome too, unless they hold catalogue controls (a schemes side menu may be a <nav>)."""
 ACCORDION_FRAGMENT = 'Accordion'
 ACCORDION = '[class*="MuiAccordion-root"]'
 ACCORDION_SUMMARY = '[class*="MuiAccordionSummary-root"]'
@@ -22,8 +24,16 @@ VEHICLE_CELL = '[class*="vehicleCell"]'
 PART_LINK = f'a[href*="{PART_LINK_FRAGMENT}"]'
 LOADING = ('[role="progressbar"], [class*="CircularProgress"], [class*="LinearProgress"], [class*="Skeleton"], '
            '[class*="loader"], [class*="Loader"], [class*="spinner"], [class*="Spinner"], [aria-busy="true"]')
+CATALOGUE_AREA = f'{ACCORDION}, {TAB}'
+"""A vehicle's parts catalogue is shown: the site identified the vehicle even when it shows no data about it."""
+CATALOGUE_MARKS = f'{ACCORDION}, {TAB}, {ANY_CONTENT_LINK}'
+BACK_WORDS = ('назад', 'back', 'вернуться')
 MENU_ITEM = ('a, button, [role="tab"], [role="button"], [role="link"], [class*="selectorLink"], [class*="menuItem"], '
              '[class*="categoryLink"], [class*="navLink"], [class*="ContentLink"]')
+
+VEHICLE_LABELS = ('кпп', 'модель', 'марка', 'двигатель', 'кузов', 'дата выпуска', 'агрегат', 'transmission',
+                  'коробк', 'бренд', 'привод')
+"""Labels whose presence in a table or a label/value list means the vehicle block has rendered."""
 
 # --- vehicle-page texts (§3) -----------------------------------------------------------------------------
 NOT_FOUND_PHRASES = ('ничего не найдено', 'данные не найдены', 'автомобиль не найден', 'не найдено', 'не найден',
@@ -39,6 +49,10 @@ HEADING_STOPWORDS = ('найден', 'поиск', 'фильтр', 'схемы',
                      'регистр', 'детал', 'двигател', 'трансмисс', 'тормоз', 'кузов', 'систем', 'заказ', 'город',
                      'помощ', 'оригинал', 'спецификац')
 MORE_SUFFIX = 'подробнее'
+GEARBOX_LABELS = ('кп', 'коробка', 'коробка передач', 'тип коробки передач', 'тип кпп', 'тип кп', 'gearbox',
+                  'transmission type', 'gearbox type')
+"""Labels (exact, lowercased) of a gearbox value outside the КПП column: read as kppHint (§3.3, §3.4)."""
+GEARBOX_LABEL_WORDS = ('коробка передач', 'коробки передач')
 MARKING_LABELS = ('маркировка', 'маркировки', 'marking', 'заводской код', 'factory code', 'код агрегата')
 LEGACY_LABELS = {'марка': 'make', 'make': 'make', 'модель': 'model', 'model': 'model', 'год': 'year',
                  'year': 'year', 'двигатель': 'engine', 'engine': 'engine', 'привод': 'drive',

@@ -29,10 +29,8 @@ def lookup(page: Page, run: Run, ident: Identifier, base_url: str) -> Answer:
     state = flow.open_vehicle(page, run, base_url, ident.value)
     run.stage('parsing')
     snap = flow.snapshot(page, run)
-    if state in ('not_found', 'empty') and not is_vin:
-        # An empty frame page is a valid answer: ask the customer for the gearbox plate (§3.8).
-        return Answer(Outcome.NOT_AVAILABLE, gearbox=Gearbox(needs_manual_kpp_code=True),
-                      dom_diag=snap['counts'], text_excerpt=_excerpt(snap), message=f'frame page {state}')
+    # No vehicle data and no catalogue: the site does not know the value, VIN or FRAME alike. (A frame page that
+    # shows the catalogue but no title, Марка or КПП identified a vehicle: it goes on and may end NOT_AVAILABLE.)
     if state in ('not_found', 'empty'):
         return Answer(Outcome.VEHICLE_NOT_FOUND, dom_diag=snap['counts'], text_excerpt=_excerpt(snap),
                       message='visible not-found text' if state == 'not_found' else 'the app settled with no data')
@@ -46,7 +44,13 @@ def lookup(page: Page, run: Run, ident: Identifier, base_url: str) -> Answer:
         run.flags['vwGroupEarlyExit' if wmi in parse.S.VW_WMIS else 'fordEarlyExit'] = True
         return Answer(Outcome.MODEL_ONLY, vehicle=info.vehicle, gearbox=shortcut, dom_diag=snap['counts'])
     run.stage('navigating')
-    if not flow.navigate(page, run):
+    try:
+        reached = flow.navigate(page, run)
+    except flow.NavigationError as exc:
+        # Not a definitive answer (it would be cached for everyone): transient, retried.
+        return Answer(Outcome.SITE_ERROR, vehicle=info.vehicle, gearbox=gearbox, dom_diag=snap['counts'],
+                      text_excerpt=_excerpt(snap), message=f'navigation failed: {exc}')
+    if not reached:
         run.flags['gearboxLinkNotFound'] = True
         gearbox.needs_manual_kpp_code = not is_vin
         return Answer(Outcome.NOT_AVAILABLE, vehicle=info.vehicle, gearbox=gearbox, dom_diag=snap['counts'],
