@@ -1,5 +1,6 @@
-"""`python -m bench.bench_engine [--lookups N]`: engine vs a bare Playwright floor on the same sandbox pages,
-plus worker + browser RSS across consecutive lookups. Prints plain figures."""
+"""`python -m bench.bench_engine [--lookups N] [--modes keyed,rebuild,harsh]`: in every sandbox rendering mode,
+the engine vs a bare Playwright floor script on the same pages (ratio), the median time of a navigation dead end
+and of an unknown VIN; then worker + browser RSS across consecutive lookups. Prints plain figures."""
 
 from __future__ import annotations
 
@@ -15,14 +16,14 @@ from lookup.engine.browser import ASSET_RE, LAUNCH_ARGS, USER_AGENT, find_execut
 from lookup.engine.engine import Engine
 from lookup.engine.identifiers import parse
 from lookup.engine.outcomes import Outcome
-from lookup.sandbox import Sandbox
+from lookup.engine.settings import EngineSettings
+from lookup.sandbox import MODES, Sandbox
 from lookup.sandbox.scenarios import Scenario, load_scenarios
-from lookup.settings import Settings
 
 PARTS_JS = ("() => { const a = document.querySelector('[class*=\"searchDetailCell\"] a, a[href*=\"/search?query=\"]');"
             " return a && new URL(a.href).searchParams.get('query'); }")
 VEHICLE_JS = ("() => Array.from(document.querySelectorAll('button[aria-expanded]'))"
-              ".some(b => b.innerText.includes('Трансмиссия'))")
+              ".some(b => b.textContent.replace(/\\s+/g, ' ').toLowerCase().includes('трансмиссия'))")
 
 
 def bench_pages() -> list[Scenario]:
@@ -65,37 +66,61 @@ def rss_mb(pids: list[int]) -> float:
     return total / 2**20
 
 
+def outcome_pages(outcome: str, id_type: str = 'VIN') -> list[Scenario]:
+    """Scenarios the site answers with `outcome` on podzamenu alone (no fallback detour), not slow."""
+    return [s for s in load_scenarios() if s.expect.get('outcome') == outcome and not s.slow and s.id_type == id_type
+            and s.expect.get('source', 'podzamenu') == 'podzamenu' and not s.id.startswith('L')
+            and s.kind in ('vehicle', 'unknown')]
+
+
+def engine_run(engine: Engine, pages: list[Scenario], n: int, outcome: Outcome) -> list[float]:
+    times = []
+    for i in range(n):
+        s = pages[i % len(pages)]
+        t = time.perf_counter()
+        result = engine.lookup(parse(s.id, s.id_type))
+        times.append(time.perf_counter() - t)
+        assert result.outcome is outcome, (s.id, result.outcome, result.error)
+    return times
+
+
+def settings_for(sb: Sandbox) -> EngineSettings:
+    return EngineSettings(podzamenu_base_url=sb.url, prof_rf_base_url=sb.profrf_url,
+                          data_dir=tempfile.mkdtemp(prefix='bench-'))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog='python -m bench.bench_engine')
-    ap.add_argument('--lookups', type=int, default=30, help='timed lookups per side (engine and floor)')
+    ap.add_argument('--lookups', type=int, default=20, help='timed FOUND lookups per side (engine, floor) per mode')
+    ap.add_argument('--others', type=int, default=6, help='timed dead ends and unknown VINs per mode')
     ap.add_argument('--rss-lookups', type=int, default=300, help='consecutive engine lookups for the RSS figure')
     ap.add_argument('--render-delay-ms', type=int, default=300)
     ap.add_argument('--seed', type=int, default=1)
+    ap.add_argument('--modes', default=','.join(MODES), help='sandbox rendering modes to measure')
     args = ap.parse_args(argv)
     pages = bench_pages()
-    with Sandbox(seed=args.seed, render_delay_ms=args.render_delay_ms) as sb:
-        settings = Settings(storage_secret='bench', podzamenu_base_url=sb.url, prof_rf_base_url=sb.profrf_url,
-                            data_dir=tempfile.mkdtemp(prefix='bench-'))
-        engine_times: list[float] = []
-        floor_times: list[float] = []
-        with Engine(settings) as engine:
-            engine.lookup(parse(pages[0].id))  # warm-up: browser launch
-            for i in range(args.lookups):
-                s = pages[i % len(pages)]
-                t = time.perf_counter()
-                result = engine.lookup(parse(s.id))
-                engine_times.append(time.perf_counter() - t)
-                assert result.outcome is Outcome.FOUND, (s.id, result.outcome, result.error)
-            rss = _rss_run(engine, pages, args.rss_lookups)
-        floor_times = _floor_run(sb.url, pages, args.lookups)
-    em, fm = statistics.median(engine_times), statistics.median(floor_times)
-    print(f'pages: {len(pages)} accordion-route FOUND scenarios, render delay {args.render_delay_ms} ms, '
-          f'{args.lookups} lookups per side')
-    print(f'engine median s/lookup: {em:.3f}  (p90 {_p90(engine_times):.3f})')
-    print(f'floor  median s/lookup: {fm:.3f}  (p90 {_p90(floor_times):.3f})')
-    print(f'ratio engine/floor: {em / fm:.2f}  (target <= 1.3)')
-    print(f'RSS worker+browser over {args.rss_lookups} lookups (MB): start {rss["start"]:.0f}  max {rss["max"]:.0f}  '
-          f'end {rss["end"]:.0f}  growth {rss["end"] - rss["start"]:+.0f}  (target <= 50)')
+    dead_ends, unknown = outcome_pages('NOT_AVAILABLE'), outcome_pages('VEHICLE_NOT_FOUND')
+    print(f'pages: {len(pages)} accordion-route FOUND scenarios, {len(dead_ends)} dead ends, {len(unknown)} unknown '
+          f'VINs; render delay {args.render_delay_ms} ms; {args.lookups} FOUND lookups per side per mode')
+    print(f'{"mode":<10} {"engine s":>9} {"floor s":>8} {"ratio":>6} {"dead end s":>11} {"unknown VIN s":>14}')
+    rss = None
+    for mode in args.modes.split(','):
+        with Sandbox(seed=args.seed, render_delay_ms=args.render_delay_ms, mode=mode) as sb:
+            with Engine(settings_for(sb)) as engine:
+                engine.lookup(parse(pages[0].id))  # warm-up: browser launch
+                engine_times = engine_run(engine, pages, args.lookups, Outcome.FOUND)
+                dead = engine_run(engine, dead_ends, args.others, Outcome.NOT_AVAILABLE)
+                unk = engine_run(engine, unknown, args.others, Outcome.VEHICLE_NOT_FOUND)
+                if mode == 'harsh' and args.rss_lookups:
+                    rss = _rss_run(engine, pages, args.rss_lookups)
+            floor_times = _floor_run(sb.url, pages, args.lookups)
+        em, fm = statistics.median(engine_times), statistics.median(floor_times)
+        print(f'{mode:<10} {em:9.3f} {fm:8.3f} {em / fm:6.2f} {statistics.median(dead):11.3f} '
+              f'{statistics.median(unk):14.3f}', flush=True)
+    print('target: ratio <= 1.3 in every mode; a dead end costs at most ~3 s beyond the page load')
+    if rss:
+        print(f'RSS worker+browser over {args.rss_lookups} lookups, harsh mode (MB): start {rss["start"]:.0f}  '
+              f'max {rss["max"]:.0f}  end {rss["end"]:.0f}  growth {rss["end"] - rss["start"]:+.0f}  (target <= 50)')
     return 0
 
 
@@ -111,7 +136,7 @@ def _rss_run(engine: Engine, pages: list[Scenario], n: int) -> dict[str, float]:
 def _floor_run(base: str, pages: list[Scenario], n: int) -> list[float]:
     times = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_executable(Settings(storage_secret='bench')),
+        browser = pw.chromium.launch(executable_path=find_executable(EngineSettings()),
                                      args=LAUNCH_ARGS)
         floor_lookup(browser, base, pages[0])  # warm-up
         for i in range(n):

@@ -201,3 +201,34 @@ def test_tag_verification(tag: str | None, gearbox: Gearbox, expected: TagVerifi
 
 def test_normalize() -> None:
     assert normalize(' qce (6a) ') == 'QCE6A'
+
+
+def test_gearbox_codes_in_label_value_pairs_outside_the_table() -> None:
+    """dl/dt/dd pairs (label with a non-breaking space and a line break), label/value rows and «label: value» lines
+    of the vehicle block are read like key/value rows; text inside the catalogue and the chrome is not."""
+    s = snap('vehicle_pairs.html')
+    info = parse.parse_vehicle(s)
+    assert info.kpp == 'JR5123'
+    assert (info.vehicle.make, info.vehicle.model) == ('RENAULT', 'MEGANE III')
+    assert info.vehicle.engine == 'K4M 838' and info.vehicle.year == '03.2011'
+    assert parse.gearbox_from_vehicle(info).model == 'JR5123'
+    assert 'NOT-THIS' not in s['vehicle_text']
+
+
+def test_mercedes_aggregates_as_a_label_value_pair() -> None:
+    info = parse.parse_vehicle(snap('vehicle_pairs_mercedes.html'))
+    assert info.aggregates and '722964' in info.aggregates
+    assert parse.gearbox_from_vehicle(info).model == '722.964'
+
+
+@pytest.mark.parametrize(('label', 'field'), [
+    pytest.param('Тип коробки передач', 'kpp', id='type'),
+    pytest.param('Коробка передач', 'kpp', id='box'),
+    pytest.param('КП', 'kpp', id='kp'),
+    pytest.param('Модель КПП', 'kpp_model', id='model'),
+    pytest.param('Заводской номер коробки передач', 'factory_col', id='factory'),
+    pytest.param('Модель\nКПП', 'kpp_model', id='line-break'),
+    pytest.param('Модель\u00a0КПП', 'kpp_model', id='nbsp'),
+])
+def test_gearbox_labels(label: str, field: str) -> None:
+    assert parse._field_for(parse._label(label), horizontal=False) == field

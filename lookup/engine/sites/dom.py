@@ -89,12 +89,18 @@ def _clean(text: str) -> str:
     return '\n'.join(line for line in lines if line)
 
 
-def inner_text(node: Node, *, skip_chrome: bool = False) -> str:
+def is_catalogue(node: Node) -> bool:
+    """Accordions, tabs and cards: the parts catalogue, not the vehicle block."""
+    return ('Accordion' in node.classes or 'Card-root' in node.classes
+            or node.attrs.get('role') in ('tablist', 'tabpanel'))
+
+
+def inner_text(node: Node, *, skip_chrome: bool = False, skip_catalogue: bool = False) -> str:
     """Approximate the rendered innerText of a node."""
     parts: list[str] = []
 
     def walk(n: Node) -> None:
-        if n.hidden or (skip_chrome and is_chrome(n)):
+        if n.hidden or (skip_chrome and is_chrome(n)) or (skip_catalogue and is_catalogue(n)):
             return
         block = n.tag in BLOCK_TAGS
         if block or n.tag == 'br':
@@ -161,6 +167,33 @@ def _rows(table: Node) -> tuple[list[Node], int]:
     return rows, head
 
 
+def _pairs(visible: list[Node]) -> list[dict[str, str]]:
+    """Label/value pairs outside tables and the catalogue: dt/dd, and two-child rows whose first child is a label."""
+    out: list[dict[str, str]] = []
+
+    def push(label: Node, value: Node) -> None:
+        lt, vt = inner_text(label), inner_text(value)
+        if lt and vt and len(lt) <= 60:
+            out.append({'label': lt, 'value': vt, 'content': re.sub(r'\s+', ' ', text_content(value)).strip()[:2000]})
+
+    outside = [el for el in visible if not any(is_catalogue(a) for a in [el, *el.ancestors()])]
+    for el in outside:
+        if el.tag == 'dt' and el.parent is not None:
+            sibs = el.parent.elements
+            after = sibs[sibs.index(el) + 1:]
+            dd = next((x for x in after if x.tag in ('dd', 'dt')), None)
+            if dd is not None and dd.tag == 'dd':
+                push(el, dd)
+        elif el.tag in ('div', 'li', 'p') and len(el.elements) == 2 and \
+                not any(a.tag in ('table', 'dl') for a in el.ancestors()):
+            label, value = el.elements
+            lt = inner_text(label)
+            if len(label.elements) <= 2 and len(lt) <= 60 and (lt.rstrip().endswith(':') or re.search(
+                    r'label|key|name|title', label.classes, re.I)):
+                push(label, value)
+    return out
+
+
 def snapshot_html(html: str, *, detail: str = 'searchDetailCell', vcell: str = 'vehicleCell',
                   link: str = '/search?query=') -> dict[str, Any]:
     """The same structure SNAPSHOT_JS returns, computed from an HTML string."""
@@ -210,6 +243,7 @@ def snapshot_html(html: str, *, detail: str = 'searchDetailCell', vcell: str = '
                       'other': [] if row is a else strip_lines(inner_text(row), inner_text(a).split('\n'))})
     body = next((el for el in root.iter() if el.tag == 'body'), root)
     return {
+        'pairs': _pairs(visible), 'vehicle_text': inner_text(body, skip_chrome=True, skip_catalogue=True)[:20000],
         'url': '', 'text': inner_text(body, skip_chrome=True)[:20000], 'headings': headings, 'tables': tables,
         'details': details, 'links': links,
         'counts': {'tables': len(tables), 'cells': sum(1 for el in elements if el.tag in ('td', 'th')),
