@@ -61,7 +61,8 @@ def test_success_pages_carry_no_not_found_phrase(client: httpx.Client, s: Scenar
 
 
 def test_static_bundle_carries_no_not_found_phrase(client: httpx.Client, assert_no_not_found_phrase) -> None:
-    for path in ('/static/app.js', '/static/app.css', '/profrf/static/profrf.js'):
+    for path in ('/static/kit.js', '/static/parts.js', '/static/catalog.js', '/static/app.js', '/static/app.css',
+                 '/profrf/static/profrf.js'):
         assert_no_not_found_phrase(client.get(path).text, path)
 
 
