@@ -141,14 +141,15 @@
   function caps(cls) { return UPPER ? cls + ' ' + UPPER : cls; }
 
   /* «PART 1 D16 СБОРКА КОРОБКИ ПЕРЕДАЧ(MFH)» → «Part 1 D16 сборка коробки передач(MFH)»: the title as an editor
-     typed it. Codes (words touching a digit, or inside brackets) keep their case. */
+     typed it. Codes (words touching a digit, or inside brackets) and acronyms keep their case. */
+  var ACRONYMS = ['ГРМ', 'КПП', 'АКПП', 'МКПП', 'ДВС', 'ABS', 'CVT', 'ATM'];
   function sentenceCase(text) {
     text = String(text);
     var out = text.replace(/[A-Za-z\u0400-\u04ff]+/g, function (w, at) {
       var prev = text.charAt(at - 1), next = text.charAt(at + w.length);
       var before = text.slice(0, at);
       var depth = (before.match(/[([]/g) || []).length - (before.match(/[)\]]/g) || []).length;
-      return /\d/.test(prev + next) || depth > 0 ? w : w.toLowerCase();
+      return /\d/.test(prev + next) || depth > 0 || ACRONYMS.indexOf(w) >= 0 ? w : w.toLowerCase();
     });
     return out.charAt(0).toUpperCase() + out.slice(1);
   }
