@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from lookup.sandbox import MODES
+from lookup.sandbox import MODES, Sandbox
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,24 @@ def test_rebuild_recreates_every_node_on_each_state_change(open_page, sandbox_in
         (lambda: page.get_by_role('tab', name=re.compile('схемы', re.I)).click(),
          lambda: expect(page.get_by_role('tab', name=re.compile('схемы', re.I))).to_have_attribute(
              'aria-selected', 'true')),
+        (lambda: page.locator(LEVEL3).filter(has_text=re.compile('двигатель', re.I)).click(),
+         lambda: expect(page.locator('[class*="Card-root"]').first).to_be_visible()),
     ]
     for act, settled in steps:
         page.evaluate(STAMP)
         act()
         settled()
+        assert page.evaluate(SURVIVORS) == 0
+
+
+def test_rebuild_when_a_lazy_load_finishes(open_page) -> None:
+    # A slower sandbox of its own: the stamp must land between the spinner and the children (≥ 0.6 s apart here).
+    with Sandbox(seed=1, render_delay_ms=1200, mode='rebuild,lazy') as sb:
+        page = open_page(QASHQAI, base=sb.url, wait=SUMMARY)
+        summary(page, '^трансмиссия').click()
+        expect(page.locator(f'[class*="MuiAccordionDetails-root"] {SPINNER}')).to_be_visible()
+        page.evaluate(STAMP)
+        expect(summary(page, 'механическая')).to_have_count(1, timeout=10_000)
         assert page.evaluate(SURVIVORS) == 0
 
 
