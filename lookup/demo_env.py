@@ -10,7 +10,7 @@ SANDBOX_PORT = int(os.environ.get('SANDBOX_PORT', '8099'))
 def prepare_demo_environment() -> None:
     from lookup.sandbox import Sandbox
 
-    sandbox = Sandbox(port=SANDBOX_PORT, seed=int(os.environ.get('SANDBOX_SEED', '1'))).start()
+    sandbox = Sandbox(port=SANDBOX_PORT, seed=int(os.environ.get('SANDBOX_SEED', '1')), mode='harsh').start()
     os.environ.setdefault('DEMO_MODE', '1')
     os.environ['PODZAMENU_BASE_URL'] = sandbox.url
     os.environ['PROF_RF_BASE_URL'] = sandbox.profrf_url

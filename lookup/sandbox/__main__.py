@@ -1,4 +1,4 @@
-"""CLI: `python -m lookup.sandbox --port N [--seed S] [--host H] [--render-delay-ms MS]`."""
+"""CLI: `python -m lookup.sandbox --port N [--seed S] [--host H] [--render-delay-ms MS] [--mode M]`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import signal
 import sys
 
+from lookup.sandbox.modes import MODES, SWITCHES, mode_label, parse_mode
 from lookup.sandbox.requestlog import RequestLog
 from lookup.sandbox.server import bind_socket, make_server
 
@@ -17,14 +18,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument('--port', type=int, default=8765, help='0 picks a free port')
     parser.add_argument('--seed', type=int, default=0, help='changes every hashed class name')
     parser.add_argument('--render-delay-ms', type=int, default=1200, help='client-side render delay')
+    presets, switches = ', '.join(MODES), ', '.join(sorted(SWITCHES))
+    parser.add_argument('--mode', default='keyed', help=f'a preset ({presets}) or comma-separated ({switches})')
     args = parser.parse_args(argv)
+    try:
+        chosen = parse_mode(args.mode)
+    except ValueError as exc:
+        parser.error(str(exc))
     sock = bind_socket(args.host, args.port)
     url = f'http://{args.host}:{sock.getsockname()[1]}'
-    print(f'sandbox: {url}  (fallback site: {url}/profrf)', flush=True)
+    print(f'sandbox: {url}  (fallback site: {url}/profrf, mode: {mode_label(chosen)})', flush=True)
     # uvicorn (in the main thread) shuts down on Ctrl-C/SIGTERM, then re-raises the signal: end quietly with 0.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        make_server(seed=args.seed, render_delay_ms=args.render_delay_ms, log=RequestLog()).run(sockets=[sock])
+        make_server(seed=args.seed, render_delay_ms=args.render_delay_ms, log=RequestLog(),
+                    mode=args.mode).run(sockets=[sock])
     print('sandbox: stopped', flush=True)
 
 

@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from lookup.sandbox import html, pages
+from lookup.sandbox.modes import parse_mode
 from lookup.sandbox.requestlog import RequestLog
 from lookup.sandbox.scenarios import get_scenario, load_scenarios
 
@@ -27,16 +28,26 @@ def build_id(seed: int) -> str:
     return hashlib.sha1(f'podzamenu-sandbox:{seed}'.encode()).hexdigest()[:8]
 
 
-def create_app(*, seed: int = 0, render_delay_ms: int = 1200, log: RequestLog | None = None) -> Starlette:
-    """Build the app; `log` receives every page and data-API request (the analytics beacon excluded)."""
+def _index(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() else None
+
+
+def create_app(*, seed: int = 0, render_delay_ms: int = 1200, log: RequestLog | None = None,
+               mode: str = 'keyed') -> Starlette:
+    """Build the app; `log` receives every page and data-API request (the analytics beacon excluded).
+
+    `mode` is a preset or comma-separated rendering switches (`lookup.sandbox.modes`); ValueError if unknown.
+    """
     log = log if log is not None else RequestLog()
     build = build_id(seed)
+    switches = parse_mode(mode)
 
     def record(request: Request) -> None:
         log.add(path=request.url.path, query=dict(request.query_params), method=request.method)
 
     def shell(page: str, title: str) -> HTMLResponse:
-        return HTMLResponse(html.app_shell(page=page, build=build, render_delay_ms=render_delay_ms, title=title))
+        return HTMLResponse(html.app_shell(page=page, build=build, render_delay_ms=render_delay_ms, title=title,
+                                           switches=switches))
 
     async def home(request: Request) -> Response:
         """Home page with the search box."""
@@ -60,7 +71,15 @@ def create_app(*, seed: int = 0, render_delay_ms: int = 1200, log: RequestLog | 
         """Vehicle data the shell fetches after DOMContentLoaded."""
         record(request)
         query = request.query_params.get('vin', '')
-        return JSONResponse(pages.vehicle_page(get_scenario(query), query))
+        return JSONResponse(pages.vehicle_page(get_scenario(query), query, switches=switches))
+
+    async def api_catalog(request: Request) -> Response:
+        """One lazily loaded catalogue piece: `?group=N` (accordion children) or `?section=N` (scheme cards)."""
+        record(request)
+        params = request.query_params
+        piece = pages.catalog_part(get_scenario(params.get('vin', '')), group=_index(params.get('group')),
+                                   section=_index(params.get('section')))
+        return JSONResponse(piece) if piece else JSONResponse({'error': 'no such piece'}, status_code=404)
 
     async def api_parts(request: Request) -> Response:
         """One parts view, fetched when a Level-3 item, card or section is clicked."""
@@ -104,7 +123,7 @@ def create_app(*, seed: int = 0, render_delay_ms: int = 1200, log: RequestLog | 
 
     routes = [
         Route('/', home), Route('/search', part_search), Route('/search-vehicle', search_vehicle),
-        Route('/api/vehicle', api_vehicle), Route('/api/parts', api_parts),
+        Route('/api/vehicle', api_vehicle), Route('/api/parts', api_parts), Route('/api/catalog', api_catalog),
         Route('/api/collect', collect, methods=['POST']),
         Route('/profrf/search', profrf_search), Route('/profrf/api/search', profrf_api),
         Route('/__sandbox/requests', requests_), Route('/__sandbox/reset', reset, methods=['POST']),

@@ -14,7 +14,7 @@ _SHELL = """<!doctype html>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{prefix}/static/{css}?v={build}">
 <script>window.__APP_CONFIG__ = {config};</script>
-<script defer src="{prefix}/static/{js}?v={build}"></script>
+{scripts}
 </head>
 <body>
 <div id="root"></div>
@@ -24,18 +24,29 @@ _SHELL = """<!doctype html>
 """
 
 
-def app_shell(*, page: str, build: str, render_delay_ms: int, title: str) -> str:
-    """The podzamenu SPA shell: app.js renders everything after DOMContentLoaded."""
-    config = json.dumps({'page': page, 'build': build, 'renderDelayMs': render_delay_ms})
-    return _SHELL.format(lang='ru', title=escape(title), prefix='', css='app.css', js='app.js', build=build,
-                         config=config)
+APP_SCRIPTS = ('kit.js', 'parts.js', 'catalog.js', 'app.js')
+"""The podzamenu bundle, in load order: helpers, the catalogue component, pages and boot."""
+
+
+def _scripts(prefix: str, names: tuple[str, ...], build: str) -> str:
+    return '\n'.join(f'<script defer src="{prefix}/static/{name}?v={build}"></script>' for name in names)
+
+
+def app_shell(*, page: str, build: str, render_delay_ms: int, title: str,
+              switches: frozenset[str] = frozenset()) -> str:
+    """The podzamenu SPA shell: the bundle renders everything after DOMContentLoaded, per the rendering switches."""
+    config = json.dumps({'page': page, 'build': build, 'renderDelayMs': render_delay_ms,
+                         'switches': sorted(switches)})
+    return _SHELL.format(lang='ru', title=escape(title), prefix='', css='app.css', build=build, config=config,
+                         scripts=_scripts('', APP_SCRIPTS, build))
 
 
 def profrf_shell(*, build: str, render_delay_ms: int) -> str:
     """The fallback site's shell (китайавто.рус), served under /profrf."""
     config = json.dumps({'build': build, 'renderDelayMs': render_delay_ms, 'base': '/profrf'})
     return _SHELL.format(lang='ru', title='КитайАвто — запчасти для китайских автомобилей', prefix='/profrf',
-                         css='profrf.css', js='profrf.js', build=build, config=config)
+                         css='profrf.css', build=build, config=config,
+                         scripts=_scripts('/profrf', ('profrf.js',), build))
 
 
 SERVER_ERROR = """<html>

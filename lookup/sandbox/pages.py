@@ -35,7 +35,17 @@ def _section(label: str, titles: list[str]) -> dict[str, Any]:
     return {'label': label, 'cards': [{'title': t, 'target': {'parts': NOISE_PREFIX + t}} for t in titles]}
 
 
+def _dead_end_group(spec: dict[str, Any]) -> dict[str, Any]:
+    """A Трансмиссия group without any gearbox accordion or item: navigation must give up (NOT_AVAILABLE)."""
+    children = [_group('Сцепление', ['Диск сцепления', 'Корзина сцепления', 'Выжимной подшипник']),
+                _group('Механизм переключения передач', ['Рычаг переключения передач', 'Трос переключения']),
+                _group('Приводные валы', ['Полуось передняя левая', 'ШРУС наружный'])]
+    return {'title': spec.get('group', 'Трансмиссия'), 'children': children, 'items': []}
+
+
 def _transmission_group(spec: dict[str, Any]) -> dict[str, Any]:
+    if spec.get('dead_end'):
+        return _dead_end_group(spec)
     box = spec.get('box', 'Автоматическая коробка передач')
     manual = 'механ' in box.lower()
     box_items = [{'label': spec.get('item', 'Коробка передач в сборе'), 'key': 'gearbox'},
@@ -81,12 +91,45 @@ def catalog(spec: dict[str, Any]) -> dict[str, Any]:
     return {'tabs': TABS, 'groups': groups, 'sections': sections, 'trusted': bool(spec.get('trusted'))}
 
 
+def _lazy_catalog(full: dict[str, Any]) -> dict[str, Any]:
+    """The catalogue without children: groups and scheme sections are fetched from `/api/catalog` on demand."""
+    groups = [{'title': g['title'], 'lazy': True} for g in full['groups']]
+    sections = [sec if 'parts' in sec else {'label': sec['label'], 'lazy': True} for sec in full['sections']]
+    return {**full, 'groups': groups, 'sections': sections}
+
+
+def is_lazy(scenario: Scenario, switches: frozenset[str]) -> bool:
+    """Lazy children: the `lazy` switch, or a scenario that always loads its catalogue lazily."""
+    return 'lazy' in switches or bool((scenario.page.get('catalog') or {}).get('lazy'))
+
+
+def catalog_part(scenario: Scenario | None, *, group: int | None = None,
+                 section: int | None = None) -> dict[str, Any] | None:
+    """One lazily loaded piece: a top-level group's `{children, items}` or a scheme section's `{cards}`."""
+    if scenario is None or scenario.kind != 'vehicle':
+        return None
+    full = catalog(scenario.page.get('catalog') or {})
+    pieces, index = (full['groups'], group) if group is not None else (full['sections'], section)
+    if index is None or not 0 <= index < len(pieces):
+        return None
+    piece = pieces[index]
+    if group is not None:
+        return {'children': piece['children'], 'items': piece['items']}
+    return {'cards': piece.get('cards', [])}
+
+
 def _cell(value: Any) -> Any:
     """Table cells are strings, or `{text, more, dialog}` dicts for cells with a «Подробнее» control."""
     return value if isinstance(value, dict) else str(value)
 
 
-def vehicle_page(scenario: Scenario | None, query: str) -> dict[str, Any]:
+def _pairs(page: dict[str, Any]) -> list[dict[str, Any]]:
+    """Label/value pairs shown outside the tables (`dl`, «label: value» lines or an MUI grid), site-anatomy §3.5."""
+    return [{'layout': p.get('layout', 'dl'), 'items': [[str(label), str(value)] for label, value in p['items']]}
+            for p in page.get('pairs', [])]
+
+
+def vehicle_page(scenario: Scenario | None, query: str, *, switches: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The data API answer for `/search-vehicle?vin=<query>`; unknown identifiers get the empty app."""
     if scenario is None:
         return {'kind': 'unknown', 'query': query}
@@ -101,7 +144,9 @@ def vehicle_page(scenario: Scenario | None, query: str) -> dict[str, Any]:
         out['tables'] = [{'layout': t.get('layout', 'horizontal'), 'columns': t.get('columns', []),
                           'rows': [[_cell(c) for c in row] for row in t.get('rows', [])]}
                          for t in page.get('tables', [])]
-        out['catalog'] = catalog(page.get('catalog', {}))
+        out['pairs'] = _pairs(page)
+        full = catalog(page.get('catalog') or {})
+        out['catalog'] = _lazy_catalog(full) if is_lazy(scenario, switches) else full
     return out
 
 

@@ -13,6 +13,7 @@ SCENARIOS_FILE = Path(__file__).with_name('scenarios.yaml')
 
 PAGE_KINDS = frozenset({'vehicle', 'unknown', 'not_found', 'error500', 'captcha', 'hang'})
 PROFRF_SHAPES = frozenset({'missing', 'heading', 'blocks', 'empty'})
+PAIR_LAYOUTS = frozenset({'dl', 'lines', 'grid'})
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ def _parse(entry: dict[str, Any]) -> Scenario:
         profrf=entry.get('profrf'), slow=bool(entry.get('slow', False)))
     if scenario.kind not in PAGE_KINDS:
         raise ValueError(f'{scenario.id}: unknown page kind {scenario.kind!r}')
+    for pairs in scenario.page.get('pairs', []):
+        if pairs.get('layout', 'dl') not in PAIR_LAYOUTS or any(len(item) != 2 for item in pairs['items']):
+            raise ValueError(f'{scenario.id}: pairs need a layout in {sorted(PAIR_LAYOUTS)} and [label, value] items')
     if scenario.profrf and scenario.profrf.get('shape') not in PROFRF_SHAPES:
         raise ValueError(f'{scenario.id}: unknown profrf shape {scenario.profrf.get("shape")!r}')
     return scenario

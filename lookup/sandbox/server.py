@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 
 from lookup.sandbox.app import create_app
+from lookup.sandbox.modes import mode_label, parse_mode
 from lookup.sandbox.requestlog import RequestLog
 
 START_TIMEOUT_S = 10.0
@@ -26,8 +27,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(*, seed: int, render_delay_ms: int, log: RequestLog) -> uvicorn.Server:
-    app = create_app(seed=seed, render_delay_ms=render_delay_ms, log=log)
+def make_server(*, seed: int, render_delay_ms: int, log: RequestLog, mode: str = 'keyed') -> uvicorn.Server:
+    app = create_app(seed=seed, render_delay_ms=render_delay_ms, log=log, mode=mode)
     # Short graceful timeout: the analytics beacon and open keep-alive connections must not delay a stop.
     config = uvicorn.Config(app, log_level='warning', lifespan='off', access_log=False,
                             timeout_graceful_shutdown=1)
@@ -35,16 +36,23 @@ def make_server(*, seed: int, render_delay_ms: int, log: RequestLog) -> uvicorn.
 
 
 class Sandbox:
-    """The offline podzamenu + fallback-site replica. `with Sandbox(seed=1, render_delay_ms=150) as sb: sb.url`."""
+    """The offline podzamenu + fallback-site replica. `with Sandbox(seed=1, render_delay_ms=150) as sb: sb.url`.
 
-    def __init__(self, *, host: str = '127.0.0.1', port: int = 0, seed: int = 0, render_delay_ms: int = 1200) -> None:
+    `mode` is a preset (`keyed`, `rebuild`, `harsh`) or a comma-separated list of switches (`'lazy,trusted'`),
+    see `lookup.sandbox.modes`; an unknown name raises ValueError before anything is bound.
+    """
+
+    def __init__(self, *, host: str = '127.0.0.1', port: int = 0, seed: int = 0, render_delay_ms: int = 1200,
+                 mode: str = 'keyed') -> None:
         self.host = host
         self.seed = seed
         self.render_delay_ms = render_delay_ms
+        self.switches: frozenset[str] = parse_mode(mode)
+        self.mode = mode_label(self.switches)
         self._log = RequestLog()
         self._sock = bind_socket(host, port)
         self.port: int = self._sock.getsockname()[1]
-        self._server = make_server(seed=seed, render_delay_ms=render_delay_ms, log=self._log)
+        self._server = make_server(seed=seed, render_delay_ms=render_delay_ms, log=self._log, mode=mode)
         self._thread: threading.Thread | None = None
 
     @property

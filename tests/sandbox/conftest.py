@@ -34,6 +34,21 @@ def sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
+@pytest.fixture(scope='session')
+def sandbox_in() -> Iterator[Callable[[str], Sandbox]]:
+    """One sandbox per rendering mode (`sandbox_in('harsh').url`), started on first use, all stopped at the end."""
+    started: dict[str, Sandbox] = {}
+
+    def get(mode: str) -> Sandbox:
+        if mode not in started:
+            started[mode] = Sandbox(seed=1, render_delay_ms=150, mode=mode).start()
+        return started[mode]
+
+    yield get
+    for sb in started.values():
+        sb.stop()
+
+
 @pytest.fixture
 def client(sandbox: Sandbox) -> Iterator[httpx.Client]:
     sandbox.reset_log()

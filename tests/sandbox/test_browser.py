@@ -103,3 +103,31 @@ def test_fallback_site_heading_shape(open_page, sandbox: Sandbox) -> None:
     page = open_page('/search?query=LSYNTH00000ZZ9999&type=vin', base=sandbox.profrf_url, wait='h2')
     assert page.locator('h2').inner_text() == 'Коробка передач 3043001700'
     assert 'Марка: CHERY' in page.locator('main').inner_text()
+
+
+@pytest.mark.parametrize(('vin', 'label', 'value'), [
+    ('WDD2050421R123456', 'Используемые агрегаты', 'GA - автоматическая КП: 722964 04 060017 (722.964 W7 X 700...)'),
+    ('VF1KZ1A0H44123456', 'Тип коробки передач', 'JR5123'),
+    ('VF1LZBR0H44123456', 'Коробка передач', 'DP0123'),
+    ('VF14SRAP451234567', 'КП', 'JR5456'),
+])
+def test_gearbox_codes_as_label_value_pairs_outside_the_tables(open_page, vin: str, label: str, value: str) -> None:
+    page = open_page(f'/search-vehicle?vin={vin}', wait='[class*="VehicleInfo_spec"]')
+    block = page.locator('[class*="VehicleInfo_vehicleInfo"]')
+    pair = block.locator('[class*="VehicleInfo_spec"]').filter(has_text=value)
+    assert pair.last.evaluate('e => e.closest("table")') is None
+    text = block.inner_text()
+    assert value in text and label in text
+    if vin == 'VF1KZ1A0H44123456':
+        assert f'{label}: {value}' in text
+    if vin == 'WDD2050421R123456':
+        assert page.locator('dt', has_text=label).evaluate('e => e.nextElementSibling.tagName') == 'DD'
+
+
+def test_empty_frame_page_shows_the_catalogue_unlike_an_unknown_frame(open_page, assert_no_not_found_phrase) -> None:
+    empty = open_page('/search-vehicle?vin=JZX100-0054321', wait='[role="tab"]')
+    assert empty.locator('[role="tab"]').count() == 2 and empty.locator(SUMMARY).count() >= 3
+    assert empty.locator('h6').evaluate_all('els => els.filter(e => !e.closest("[class*=Accordion]")).length') == 0
+    unknown = open_page('/search-vehicle?vin=ZZE150-9999999', wait='[class*="emptyState"]')
+    assert unknown.locator('[role="tab"]').count() == 0 and unknown.locator('h6').count() == 0
+    assert_no_not_found_phrase(unknown.content(), 'unknown-FRAME DOM')

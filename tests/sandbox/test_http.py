@@ -61,7 +61,8 @@ def test_success_pages_carry_no_not_found_phrase(client: httpx.Client, s: Scenar
 
 
 def test_static_bundle_carries_no_not_found_phrase(client: httpx.Client, assert_no_not_found_phrase) -> None:
-    for path in ('/static/app.js', '/static/app.css', '/profrf/static/profrf.js'):
+    for path in ('/static/kit.js', '/static/parts.js', '/static/catalog.js', '/static/app.js', '/static/app.css',
+                 '/profrf/static/profrf.js'):
         assert_no_not_found_phrase(client.get(path).text, path)
 
 
@@ -134,11 +135,14 @@ def test_starts_fast_and_serves_concurrently() -> None:
 
 
 def test_cli_prints_its_url_and_stops_on_sigterm() -> None:
-    proc = subprocess.Popen([sys.executable, '-m', 'lookup.sandbox', '--port', '0', '--seed', '7'],
+    proc = subprocess.Popen([sys.executable, '-m', 'lookup.sandbox', '--port', '0', '--seed', '7', '--mode', 'harsh'],
                             stdout=subprocess.PIPE, text=True)
     try:
-        url = proc.stdout.readline().split()[1]
-        assert httpx.get(url + '/search-vehicle', params={'vin': QASHQAI}).status_code == 200
+        banner = proc.stdout.readline()
+        url = banner.split()[1]
+        assert 'mode: harsh' in banner
+        shell = httpx.get(url + '/search-vehicle', params={'vin': QASHQAI})
+        assert shell.status_code == 200 and '"switches": ["case", "labels", "lazy"' in shell.text
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
     finally:

@@ -94,6 +94,8 @@ def test_table_cells_are_text() -> None:
         for view in (s.page.get('parts') or {}).values():
             for row in view['rows']:
                 assert all(isinstance(c, str) for c in row.get('cells', [])), s.id
+        for pairs in s.page.get('pairs', []):
+            assert all(isinstance(x, str) for item in pairs['items'] for x in item), s.id
 
 
 def test_lookup_ignores_case_spaces_and_hyphens() -> None:
