@@ -32,7 +32,7 @@ def fail(what: str, detail: str, fix: str = FIX) -> PreflightError:
     m = CAUSE_RE.search(detail)
     if m:
         lib = m.group(1) or m.group(2)
-        line = next(ln for ln in detail.splitlines() if lib in ln).strip()
+        line = re.sub(r'^\[pid=\d+\]\[err\] ', '', next(ln for ln in detail.splitlines() if lib in ln).strip())
         pkg = PACKAGE_OF.get(lib)
         fix = f'sudo apt-get install -y {pkg}  (or {FIX})' if pkg else f'{fix}; the library {lib} is missing'
         detail = line
@@ -113,14 +113,20 @@ def check_browser() -> str:
 
 
 def main() -> int:
+    """Run every check (the browser one only if the driver starts) and report all failures at once."""
     started = time.monotonic()
-    try:
-        fonts = check_fonts()
-        driver = check_driver()
-        browser = check_browser()
-    except PreflightError as e:
-        print(f'preflight FAILED: {e}', file=sys.stderr)
+    done, failed = [], []
+    for check in (check_driver, check_browser, check_fonts):
+        if check is check_browser and failed:
+            continue  # Chromium is started through the driver
+        try:
+            done.append(check())
+        except PreflightError as e:
+            failed.append(f'preflight FAILED: {e}')
+    if failed:
+        print('\n'.join(failed), file=sys.stderr)
         return 1
+    driver, browser, fonts = done
     print(f'preflight ok in {time.monotonic() - started:.1f}s: {driver}, {browser}, Cyrillic fonts: {fonts}')
     return 0
 
