@@ -17,7 +17,7 @@ import time
 from importlib.metadata import version
 
 CANDIDATES = ('/usr/bin/chromium', 'chromium', 'chromium-browser', 'google-chrome')
-FIX = 'run `make system-deps` (installs scripts/system-packages.txt with apt)'
+FIX = 'run `make system-deps` (apt-installs what scripts/system-packages.txt lists)'
 # Missing shared objects whose package is not obvious from the name.
 PACKAGE_OF = {'libatomic.so.1': 'libatomic1'}
 CAUSE_RE = re.compile(r'error while loading shared libraries: (\S+?):|(\S+\.so[.\d]*): cannot open shared object')
@@ -34,7 +34,7 @@ def fail(what: str, detail: str, fix: str = FIX) -> PreflightError:
         lib = m.group(1) or m.group(2)
         line = re.sub(r'^\[pid=\d+\]\[err\] ', '', next(ln for ln in detail.splitlines() if lib in ln).strip())
         pkg = PACKAGE_OF.get(lib)
-        fix = f'sudo apt-get install -y {pkg}  (or {FIX})' if pkg else f'{fix}; the library {lib} is missing'
+        fix = f'sudo apt-get install -y {pkg}, or {FIX}' if pkg else f'{fix}; the library {lib} is missing'
         detail = line
     else:
         detail = '\n    '.join(detail.splitlines()[:6])
@@ -100,7 +100,7 @@ def check_browser() -> str:
                 if ws or cdp:
                     raise fail(f'browser: cannot connect to the {label}', e.message,
                                'start the remote browser, or unset BROWSER_WS_ENDPOINT / BROWSER_CDP_URL') from None
-                fix = FIX if exe else f'{FIX} (Debian chromium), or set BROWSER_EXECUTABLE'
+                fix = FIX if exe else f'{FIX}: it installs Debian chromium; or set BROWSER_EXECUTABLE'
                 raise fail(f'browser: Chromium does not start ({label})', e.message, fix) from None
             try:
                 page = browser.new_page()
