@@ -70,5 +70,11 @@ if __name__ in {'__main__', '__mp_main__'}:
 
         sys.exit(cli_main(sys.argv[1:]))
     live.tune_gc()  # short, rare GC pauses: pushes to many open pages are not held up behind them
-    ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup', storage_secret=settings.session_secret(),
-           reload=False, show=False, fastapi_docs=True, language='ru', favicon='⚙️')
+    try:
+        ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup',
+               storage_secret=settings.session_secret(), reload=False, show=False, fastapi_docs=True, language='ru',
+               favicon='⚙️')
+    except KeyboardInterrupt:
+        # uvicorn has already shut down gracefully (on_shutdown ran, the consumer stopped) and then re-raises the
+        # captured SIGINT; that surfaces here as KeyboardInterrupt. Ctrl-C is a normal way to stop: exit 0, quietly.
+        logger.info('stopped (SIGINT)')
