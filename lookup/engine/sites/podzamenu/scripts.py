@@ -125,7 +125,13 @@ window.__lk = (() => {
   // --- the settle clock: DOM mutations and the page's own fetch/XHR traffic ------------------------------
   let lastMutation = performance.now(), lastResponse = 0, actionAt = 0, seq = 0;
   const inflight = new Map();
-  new MutationObserver(() => { lastMutation = performance.now(); })
+  // Changes inside the site chrome (a cart badge, a ticker) are not the content we wait for.
+  new MutationObserver((records) => {
+    for (const r of records) {
+      const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (!el || !el.isConnected || !inChrome(el)) { lastMutation = performance.now(); return; }
+    }
+  })
     .observe(document, {childList: true, subtree: true, characterData: true, attributes: true});
   const track = () => {
     const id = ++seq; inflight.set(id, performance.now());
@@ -151,15 +157,27 @@ window.__lk = (() => {
     for (const started of inflight.values()) if (now - started < YOUNG_MS) return true;
     return now - lastResponse < AFTER_RESPONSE_MS;
   };
-  const loading = () => find({css: o.loading}).some(shown);
+  // A spinner or a busy network that lasts longer than this is background (a widget, polling), not the content
+  // we wait for: it stops counting, so a page that never goes quiet cannot hold every wait to the deadline.
+  const PATIENCE_MS = 8000;
+  const since = {loading: 0, network: 0};
+  const lasting = (key, now) => {
+    const t = performance.now();
+    if (!now) { since[key] = 0; return false; }
+    if (!since[key]) since[key] = t;
+    return t - since[key] < PATIENCE_MS;
+  };
+  const loading = () => lasting('loading', find({css: o.loading}).some(shown));
   const mark = () => { actionAt = performance.now(); return true; };
   // The page has settled: something rendered, no spinner, no content request under way, and the DOM has not
   // changed for quietMs since the last change or the last action.
   const settled = (quietMs) => {
     if (!document.body || document.readyState === 'loading') return false;
     const root = document.getElementById('root') || document.body;
-    if (!root.children.length || loading() || busyNetwork()) return false;
-    return performance.now() - Math.max(lastMutation, actionAt) >= quietMs;
+    if (!root.children.length || loading() || lasting('network', busyNetwork())) return false;
+    const now = performance.now();
+    // A DOM that never stops changing (an animation written in JS) counts as settled after PATIENCE_MS.
+    return now - Math.max(lastMutation, actionAt) >= quietMs || now - actionAt >= PATIENCE_MS;
   };
 
   // --- page-level state ----------------------------------------------------------------------------------
