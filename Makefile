@@ -59,6 +59,7 @@ revision: deps
 
 lint: deps
 	$(UV) run --locked ruff check .
+	$(UV) run --locked lint-imports --no-cache
 
 clean:
 	rm -rf .venv .tools data .pytest_cache

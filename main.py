@@ -25,8 +25,9 @@ logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s 
 
 from nicegui import app, ui  # noqa: E402
 
-from lookup import api, db, demo, queue  # noqa: E402
+from lookup import db, demo, queue  # noqa: E402
 from lookup.users import has_users  # noqa: E402
+from lookup.web import api  # noqa: E402
 from ui import live  # noqa: E402
 from ui.pages import cache, conversation, conversations, dashboard, login, users  # noqa: E402
 from ui.session import AuthMiddleware  # noqa: E402

@@ -23,6 +23,12 @@ class EmbeddedConsumer(Consumer):
 _consumer: EmbeddedConsumer | None = None
 
 
+def queue_depth() -> int:
+    """Jobs waiting in the Huey queue (shared by every process in production)."""
+    from tasks import huey
+    return int(huey.pending_count())
+
+
 def start_embedded() -> None:
     global _consumer
     from tasks import huey

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from lookup import heartbeat, ops
+from lookup import heartbeat, queue
 from lookup.auth import Actor
 from lookup.db import session_scope
 from models import Conversation, LookupCase
@@ -40,7 +40,7 @@ def dashboard(actor: Actor) -> dict[str, Any]:
                  if not c.from_cache and c.started_at and c.finished_at]
     hits = sum(1 for c in finished if c.from_cache)
     try:
-        depth = ops.queue_depth()
+        depth = queue.queue_depth()
     except Exception:  # noqa: BLE001
         depth = None
     try:

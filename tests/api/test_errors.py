@@ -6,8 +6,8 @@ import httpx
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from lookup import api as api_module
 from lookup import service
+from lookup.web import api as api_module
 from tests.api.conftest import World, bearer
 
 pytestmark = pytest.mark.asyncio(loop_scope='module')

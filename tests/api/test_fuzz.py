@@ -29,7 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from lookup import api, db, demo
+from lookup import db, demo
+from lookup.web import api
 from tests.api.conftest import ROOT, forget_stale_subscriptions, make_member, random_vin
 from tests.ui.conftest import cached_result
 

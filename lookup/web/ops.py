@@ -15,16 +15,12 @@ from sqlmodel import col, func, select
 
 from lookup import heartbeat
 from lookup.db import get_engine, session_scope
+from lookup.queue import queue_depth
 from lookup.settings import get_settings
 from models import LookupCache, LookupCase
 from models.dbtypes import utcnow
 
 logger = logging.getLogger(__name__)
-
-
-def queue_depth() -> int:
-    from tasks import huey
-    return int(huey.pending_count())
 
 
 def browser_status() -> str:

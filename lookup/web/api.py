@@ -24,13 +24,14 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lookup import ops, service
+from lookup import service
 from lookup.auth import Actor, active_actor, actor_for_token
 from lookup.db import session_scope
 from lookup.engine import identifiers
 from lookup.errors import InvalidIdentifier, LookupError_, NotFound
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.settings import get_settings
+from lookup.web import ops
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix='/api', tags=['api'])
