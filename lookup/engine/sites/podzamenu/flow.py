@@ -252,8 +252,8 @@ def _card_order(texts: list[str]) -> list[str]:
 def _open_card(cat: Catalogue, card_text: str) -> bool:
     card = target(S.CARD, exact=card_text)
     # The card's own control: its action area, link, or «Посмотреть схему» button, else the card itself.
-    controls = [target(S.CARD_ACTION, within=card), target('a[href]', within=card),
-                target('button, [role="button"]', within=card, words=S.VIEW_SCHEME_TEXT), card]
+    controls = [target(S.CARD_ACTION, within=card), target(S.LINK, within=card),
+                target(S.BUTTON, within=card, words=S.VIEW_SCHEME_TEXT), card]
     before = set(cat.texts(_clickables()))
     for control in controls:
         if cat.click('card', control):
@@ -274,13 +274,13 @@ def _open_card(cat: Catalogue, card_text: str) -> bool:
 
 
 def _clickables() -> Spec:
-    return target(f'a, button, [role="button"], [role="link"], {S.ANY_CONTENT_LINK}', notIn=S.TAB, shown=True,
+    return target(S.CLICKABLE, notIn=S.TAB, shown=True,
                   maxLen=120)
 
 
 def schemes_route(cat: Catalogue) -> bool:
     """СХЕМЫ УЗЛОВ tab → a gearbox section → the best card (→ one deeper link); True once parts are shown."""
-    tab = target(f'{S.TAB}, button, a, [role="button"]', words=S.SCHEMES_TAB_WORDS, maxLen=30)
+    tab = target(S.TAB_LIKE, words=S.SCHEMES_TAB_WORDS, maxLen=30)
     tabs = cat.texts({**tab, 'shown': True})
     if not tabs:
         return False

@@ -39,7 +39,18 @@ CONFIG = {
 LIBRARY = r"""
 (o) => {
   const norm = (s) => (s || '').replace(/[\s\u00a0\u200b]+/g, ' ').trim().toLowerCase();
-  const text = (el) => norm(el.textContent);
+  // Two readings of an element's DOM text: its text nodes joined with spaces (a label split over two block spans
+  // reads «коробка передач», not «коробкапередач») and plain textContent (a word split by inline markup).
+  const SKIP = /^(SCRIPT|STYLE|TEMPLATE|NOSCRIPT)$/;
+  const spaced = (el) => {
+    const out = [];
+    const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, {acceptNode: (n) =>
+      n.parentElement && SKIP.test(n.parentElement.tagName) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) out.push(n.nodeValue);
+    return norm(out.join(' '));
+  };
+  const text = spaced;
+  const readings = (el) => { const a = spaced(el), b = norm(el.textContent); return a === b ? [a] : [a, b]; };
   const chromeNav = (el) => {
     const nav = el.closest(o.chromeNav);
     return !!nav && !nav.querySelector(o.catalogueMarks);
@@ -70,11 +81,11 @@ LIBRARY = r"""
   };
   const matchText = (el, s) => {
     if (!s.words && !s.not && !s.exact && !s.maxLen) return true;
-    const t = text(el);
-    if (s.maxLen && t.length >= s.maxLen) return false;
-    if (s.exact && !s.exact.includes(t)) return false;
-    if (s.words && !s.words.some(w => t.includes(w))) return false;
-    if (s.not && s.not.some(w => t.includes(w))) return false;
+    const ts = readings(el);
+    if (s.maxLen && ts[0].length >= s.maxLen) return false;
+    if (s.exact && !ts.some(t => s.exact.includes(t))) return false;
+    if (s.words && !s.words.some(w => ts.some(t => t.includes(w)))) return false;
+    if (s.not && s.not.some(w => ts.some(t => t.includes(w)))) return false;
     return true;
   };
   const find = (s, root) => {

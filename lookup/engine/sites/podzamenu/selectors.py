@@ -24,6 +24,11 @@ VEHICLE_CELL = '[class*="vehicleCell"]'
 PART_LINK = f'a[href*="{PART_LINK_FRAGMENT}"]'
 LOADING = ('[role="progressbar"], [class*="CircularProgress"], [class*="LinearProgress"], [class*="Skeleton"], '
            '[class*="loader"], [class*="Loader"], [class*="spinner"], [class*="Spinner"], [aria-busy="true"]')
+LINK = 'a[href]'
+BUTTON = 'button, [role="button"]'
+CLICKABLE = f'a, {BUTTON}, [role="link"], {ANY_CONTENT_LINK}'
+TAB_LIKE = f'{TAB}, {BUTTON}, a'
+"""The СХЕМЫ УЗЛОВ control may be a tab, a button or a link (site-anatomy §4.2)."""
 CATALOGUE_AREA = f'{ACCORDION}, {TAB}'
 """A vehicle's parts catalogue is shown: the site identified the vehicle even when it shows no data about it."""
 CATALOGUE_MARKS = f'{ACCORDION}, {TAB}, {ANY_CONTENT_LINK}'
