@@ -10,8 +10,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lookup.engine.identifiers import (DASHES, VIN_ALPHABET, VIN_CHARS, Identifier, IdType, clean, is_frame, parse,
-                                      vin_shaped)
+from lookup.engine.identifiers import (
+    DASHES,
+    VIN_ALPHABET,
+    VIN_CHARS,
+    Identifier,
+    IdType,
+    clean,
+    is_frame,
+    parse,
+    vin_shaped,
+)
 from lookup.errors import InvalidIdentifier
 
 
