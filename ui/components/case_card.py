@@ -18,7 +18,7 @@ TAG_COLORS = {'VERIFIED_MATCH': 'positive', 'MISMATCH': 'negative', 'UNVERIFIED'
 def _field(label: str, value: str | None, *, mono: bool = False, mark: str | None = None) -> None:
     with ui.column().classes('gap-0'):
         ui.label(label).classes('label')
-        el = ui.label(value or '—').classes('mono' if mono else '')
+        el = ui.label(value or '—').classes('mono' if mono and value else 'text-body2')
         if mark:
             el.mark(mark)
 
@@ -86,7 +86,9 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
         car = ' '.join(v for v in (vehicle.get('make'), vehicle.get('model')) if v)
         extra = ', '.join(v for v in (vehicle.get('year'), vehicle.get('engine'), vehicle.get('body')) if v)
         _field(t('case.vehicle'), car + (f' ({extra})' if extra else ''), mark='case-vehicle')
-        _field(t('case.gearbox'), gearbox.get('model') or t('case.no_gearbox'), mono=True, mark='case-gearbox')
+        # «КПП на странице не указана» is a sentence, not a code: monospace only for a real model.
+        _field(t('case.gearbox'), gearbox.get('model') or t('case.no_gearbox'), mono=bool(gearbox.get('model')),
+               mark='case-gearbox')
         _field(t('case.factory_code'), gearbox.get('factory_code'), mono=True, mark='case-factory-code')
         with ui.column().classes('gap-0'):
             ui.label(t('case.oem')).classes('label')

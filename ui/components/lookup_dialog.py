@@ -48,6 +48,11 @@ def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[Non
             return ok
 
         async def submit() -> None:
+            error.text = ''
+            if not (vin.value or '').strip():
+                # An empty (or whitespace-only) submit says what is missing instead of doing nothing.
+                error.text = t('err.EMPTY')
+                return
             if not validate():
                 return
             try:

@@ -8,6 +8,7 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
+from ui.components.empty_state import empty_state
 from ui.formatting import when
 from ui.i18n import error_text, t
 from ui.session import current_actor
@@ -34,8 +35,10 @@ def register() -> None:
                     .classes('w-80').mark('cache-search')
                 total_label = ui.label('').classes('text-sm text-grey-7').mark('cache-total')
                 ui.space()
+                # Viewers get no controls they cannot use (the service refuses them anyway).
                 sel_button = ui.button('', icon='delete_sweep', on_click=lambda: confirm(selected_keys())) \
                     .props('outline no-caps').mark('cache-invalidate-selected')
+                sel_button.set_visibility(actor.can_lookup)
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
                 if actor.is_admin:
                     ui.button(t('cache.invalidate_all'), icon='delete_forever', color='negative',
@@ -56,10 +59,12 @@ def register() -> None:
                 {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left'},
                 {'name': 'actions', 'label': '', 'field': 'key'},
             ]
-            table = ui.table(columns=columns, rows=[], row_key='key', selection='multiple',
+            table = ui.table(columns=columns, rows=[], row_key='key',
+                             selection='multiple' if actor.can_lookup else None,
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
                                          'rowsNumber': 0}) \
                 .classes('w-full').props('flat bordered dense').mark('cache-table')
+            empty_state(table, t('cache.empty'), icon='inventory_2', hint=t('cache.empty_hint'))
             if actor.can_lookup:
                 # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
                 table.add_slot('body-cell-actions', f'''

@@ -6,6 +6,7 @@ from nicegui import run, ui
 
 from lookup import service
 from ui import live
+from ui.components.empty_state import empty_state
 from ui.formatting import ago
 from ui.i18n import t
 from ui.session import current_actor
@@ -38,6 +39,7 @@ def register() -> None:
             table = ui.table(columns=columns, rows=[], row_key='id',
                              pagination={'page': 1, 'rowsPerPage': PAGE_SIZE, 'rowsNumber': 0}) \
                 .classes('w-full cursor-pointer').props('flat bordered dense').mark('conversations')
+            empty_state(table, t('conv.empty'), icon='forum', hint=t('conv.empty_hint'))
 
             async def load(pagination: dict | None = None) -> None:
                 p = pagination or table.pagination

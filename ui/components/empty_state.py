@@ -1,0 +1,19 @@
+"""A friendly empty state for tables: an icon and a sentence saying what would be here (not Quasar's bare
+«Нет данных» with a warning triangle)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from nicegui import ui
+
+
+def empty_state(table: ui.table, text: str, *, icon: str = 'inbox', hint: str = '') -> ui.table:
+    """Fill the table's `no-data` slot (Quasar shows it instead of the footer while there are no rows)."""
+    hint_html = f'<div class="text-caption text-grey-6">{escape(hint)}</div>' if hint else ''
+    table.add_slot('no-data', f'''
+    <div class="full-width column items-center q-py-lg q-gutter-xs text-grey-7 empty-state">
+      <q-icon name="{escape(icon)}" size="40px" color="grey-5" />
+      <div class="text-body2">{escape(text)}</div>{hint_html}
+    </div>''')
+    return table
