@@ -1,5 +1,8 @@
 """What a careful product does: a message for an empty submit, no controls a role cannot use, a friendly empty
-state, text styled as text, and a near-VIN that is not taken for a FRAME (issue 11)."""
+state, text styled as text, and a near-VIN that is not taken for a FRAME (issue 11).
+
+Named to run after test_pages.py: it adds conversations, and test_pages counts the demo ones.
+"""
 
 from __future__ import annotations
 
