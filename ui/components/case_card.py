@@ -35,7 +35,7 @@ def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | N
             with ui.row().classes('items-center gap-2'):
                 ui.badge(t(f'status.{case.status}'), color=STATUS_COLORS.get(case.status, 'grey')) \
                     .mark('case-status')
-                ui.label(f'{case.id_type} {case.value}').classes('mono font-medium')
+                ui.label(f'{case.id_type} {case.value}').classes('mono font-medium break-all')
                 if case.tag:
                     ui.label(t('case.tag', tag=case.tag)).classes('text-sm text-grey-8')
                 if case.from_cache and case.cached_at:
@@ -82,7 +82,7 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
     evidence = result.get('evidence') or {}
     outcome = case.outcome or ''
     ui.label(t(f'outcome.{outcome}')).classes('text-sm text-grey-8').mark('case-outcome')
-    with ui.row().classes('w-full gap-8 items-start'):
+    with ui.row().classes('w-full gap-x-8 gap-y-2 items-start'):
         car = ' '.join(v for v in (vehicle.get('make'), vehicle.get('model')) if v)
         extra = ', '.join(v for v in (vehicle.get('year'), vehicle.get('engine'), vehicle.get('body')) if v)
         _field(t('case.vehicle'), car + (f' ({extra})' if extra else ''), mark='case-vehicle')

@@ -24,6 +24,10 @@ def _ttl_left(expires_at) -> str:  # noqa: ANN001
     return t('cache.ttl_hours', h=secs // 3600, m=secs % 3600 // 60)
 
 
+WIDE = {'classes': 'gt-sm', 'headerClasses': 'gt-sm'}
+"""Column props for the secondary columns: a phone shows identifier, gearbox, OEM, TTL and the action."""
+
+
 def register() -> None:
     @ui.page('/cache')
     async def cache_page() -> None:
@@ -32,7 +36,7 @@ def register() -> None:
             with ui.row().classes('w-full items-center gap-3'):
                 ui.label(t('cache.title')).classes('text-xl font-medium')
                 search = ui.input(placeholder=t('cache.search')).props('clearable dense outlined debounce=300') \
-                    .classes('w-80').mark('cache-search')
+                    .classes('w-full sm:w-80').mark('cache-search')
                 total_label = ui.label('').classes('text-sm text-grey-7').mark('cache-total')
                 ui.space()
                 # Viewers get no controls they cannot use (the service refuses them anyway).
@@ -45,17 +49,18 @@ def register() -> None:
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
             columns = [
                 {'name': 'value', 'label': t('cache.key'), 'field': 'value', 'align': 'left', 'sortable': True},
-                {'name': 'make', 'label': t('cache.make'), 'field': 'make', 'align': 'left', 'sortable': True},
-                {'name': 'model', 'label': t('cache.model'), 'field': 'model', 'align': 'left'},
+                {'name': 'make', 'label': t('cache.make'), 'field': 'make', 'align': 'left', 'sortable': True,
+                 **WIDE},
+                {'name': 'model', 'label': t('cache.model'), 'field': 'model', 'align': 'left', **WIDE},
                 {'name': 'gearbox_model', 'label': t('cache.gearbox'), 'field': 'gearbox_model', 'align': 'left',
                  'sortable': True},
                 {'name': 'oem', 'label': t('cache.oem'), 'field': 'oem', 'align': 'left', 'sortable': True},
                 {'name': 'outcome', 'label': t('cache.outcome'), 'field': 'outcome', 'align': 'left',
-                 'sortable': True},
+                 'sortable': True, **WIDE},
                 {'name': 'fetched_at', 'label': t('cache.fetched'), 'field': 'fetched', 'align': 'left',
-                 'sortable': True},
+                 'sortable': True, **WIDE},
                 {'name': 'expires_at', 'label': t('cache.expires'), 'field': 'expires', 'align': 'left',
-                 'sortable': True},
+                 'sortable': True, **WIDE},
                 {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left'},
                 {'name': 'actions', 'label': '', 'field': 'key'},
             ]

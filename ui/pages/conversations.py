@@ -22,7 +22,7 @@ def register() -> None:
         with frame(t('conv.title')):
             with ui.row().classes('w-full items-center gap-3'):
                 search = ui.input(placeholder=t('conv.search')).props('clearable dense outlined debounce=300') \
-                    .classes('w-96').mark('conv-search')
+                    .classes('w-full sm:w-96').mark('conv-search')
                 status = ui.select({'': '—', 'pending': t('status.pending'), 'running': t('status.running'),
                                     'completed': t('status.completed'), 'failed': t('status.failed')},
                                    value='', label=t('conv.filter_status')).props('dense outlined').classes('w-48')
@@ -30,9 +30,10 @@ def register() -> None:
                 unread = ui.checkbox(t('conv.unread'))
             columns = [
                 {'name': 'customer', 'label': t('conv.customer'), 'field': 'customer', 'align': 'left'},
-                {'name': 'channel', 'label': t('conv.channel'), 'field': 'channel', 'align': 'left'},
+                {'name': 'channel', 'label': t('conv.channel'), 'field': 'channel', 'align': 'left',
+                 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},  # phones: customer, last message, status, when
                 {'name': 'last', 'label': t('conv.last'), 'field': 'last', 'align': 'left',
-                 'classes': 'ellipsis', 'style': 'max-width: 520px'},
+                 'classes': 'ellipsis', 'style': 'max-width: min(520px, 40vw)'},
                 {'name': 'status', 'label': t('conv.status'), 'field': 'status', 'align': 'left'},
                 {'name': 'when', 'label': t('conv.when'), 'field': 'when', 'align': 'left'},
             ]
