@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -79,13 +80,20 @@ def log_in(page: Page, url: str, lang: str) -> None:
     page.locator('input[type=password]').fill('admin-demo-1')
     page.keyboard.press('Enter')
     expect(page.get_by_text(CUSTOMER).first).to_be_visible()
-    switch = page.locator('.q-header').get_by_text('English' if lang == 'en' else 'Русский', exact=True)
-    if switch.count() == 0:  # on a phone the switch sits in the menu
-        page.locator('.q-header .q-btn').first.click()
-        switch = page.get_by_text('English' if lang == 'en' else 'Русский', exact=True)
-    if switch.count():
-        switch.first.click()
-        expect(page.get_by_text('Conversations' if lang == 'en' else 'Диалоги').first).to_be_attached()
+    expect(page.locator('.q-header').get_by_text('English' if lang == 'ru' else 'Русский', exact=True)
+           .or_(page.locator('.q-header').get_by_text('English', exact=True)).first).to_be_attached()
+    if lang == 'ru' or page.locator('.q-header').get_by_text('Русский', exact=True).count():
+        return  # Russian wanted, or the user already chose English (stored on the user)
+    switch = page.locator('.q-header').get_by_text('English', exact=True)
+    if not switch.is_visible():  # on a phone the switch sits in the menu
+        menu_button(page).click()
+        switch = page.locator('.q-menu').get_by_text('English', exact=True)
+    switch.click()
+    expect(page.locator('.q-header').get_by_text('Русский', exact=True)).to_be_attached()
+
+
+def menu_button(page: Page):  # noqa: ANN201
+    return page.locator('.q-header .q-btn', has=page.locator('i', has_text=re.compile(r'^menu$')))
 
 
 def shoot(url: str, out: Path, conversation_id: int) -> list[Path]:
@@ -112,8 +120,8 @@ def shoot(url: str, out: Path, conversation_id: int) -> list[Path]:
                 expect(page.get_by_text(CUSTOMER).first).to_be_visible()
                 save('conversations')
                 if device == 'phone':
-                    page.locator('.q-header .q-btn').first.click()
-                    expect(page.locator('.q-drawer, .q-menu').first).to_be_visible()
+                    menu_button(page).click()
+                    expect(page.locator('.q-menu')).to_be_visible()
                     save('menu', full=False)
                     page.keyboard.press('Escape')
                 page.goto(f'{url}/conversations/{conversation_id}')

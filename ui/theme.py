@@ -48,8 +48,8 @@ def frame(title: str) -> Iterator[None]:
             ui.button(t('lang.switch'), on_click=_switch_lang).props('flat color=white no-caps dense') \
                 .mark('lang-switch')
             ui.button(t('nav.logout'), icon='logout', on_click=_logout).props('flat color=white no-caps dense')
-        with ui.button(icon='menu').props('flat round color=white').classes('lt-md') \
-                .tooltip(t('nav.menu')).mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
+        with ui.button(icon='menu').props(f'flat round color=white aria-label="{t("nav.menu")}"').classes('lt-md') \
+                .mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
             for key, href, icon in nav:
                 with ui.item(on_click=lambda h=href: ui.navigate.to(h)):
                     with ui.item_section().props('avatar'):

@@ -30,7 +30,8 @@ def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | N
               on_refresh: Action | None = None) -> None:
     """Render one case; without `on_retry` / `on_refresh` (viewers) the card has no action buttons."""
     result = case.result or {}
-    with ui.card().classes('case-card w-full').mark(f'case-card case-{case.id} case-{case.status}'):
+    with ui.card().classes(f'case-card case-{case.status} w-full') \
+            .mark(f'case-card case-{case.id} case-{case.status}'):
         with ui.row().classes('w-full items-center justify-between'):
             with ui.row().classes('items-center gap-2'):
                 ui.badge(t(f'status.{case.status}'), color=STATUS_COLORS.get(case.status, 'grey')) \

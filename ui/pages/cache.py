@@ -25,7 +25,7 @@ def _ttl_left(expires_at) -> str:  # noqa: ANN001
 
 
 WIDE = {'classes': 'gt-sm', 'headerClasses': 'gt-sm'}
-"""Column props for the secondary columns: a phone shows identifier, gearbox, OEM, TTL and the action."""
+"""Column props for the secondary columns: a phone shows identifier, gearbox, OEM and the action."""
 
 
 def register() -> None:
@@ -61,7 +61,7 @@ def register() -> None:
                  'sortable': True, **WIDE},
                 {'name': 'expires_at', 'label': t('cache.expires'), 'field': 'expires', 'align': 'left',
                  'sortable': True, **WIDE},
-                {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left'},
+                {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left', **WIDE},
                 {'name': 'actions', 'label': '', 'field': 'key'},
             ]
             table = ui.table(columns=columns, rows=[], row_key='key',

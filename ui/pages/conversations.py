@@ -33,9 +33,10 @@ def register() -> None:
                 {'name': 'channel', 'label': t('conv.channel'), 'field': 'channel', 'align': 'left',
                  'classes': 'gt-xs', 'headerClasses': 'gt-xs'},  # phones: customer, last message, status, when
                 {'name': 'last', 'label': t('conv.last'), 'field': 'last', 'align': 'left',
-                 'classes': 'ellipsis', 'style': 'max-width: min(520px, 40vw)'},
+                 'classes': 'ellipsis', 'style': 'max-width: min(520px, 30vw)'},
                 {'name': 'status', 'label': t('conv.status'), 'field': 'status', 'align': 'left'},
-                {'name': 'when', 'label': t('conv.when'), 'field': 'when', 'align': 'left'},
+                {'name': 'when', 'label': t('conv.when'), 'field': 'when', 'align': 'left',
+                 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
             ]
             table = ui.table(columns=columns, rows=[], row_key='id',
                              pagination={'page': 1, 'rowsPerPage': PAGE_SIZE, 'rowsNumber': 0}) \
