@@ -1,0 +1,78 @@
+"""Real Chromium: /docs renders with no request leaving the app; on a phone (390×844) no page scrolls sideways and
+the header is one row with a menu."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+PHONE = {'viewport': {'width': 390, 'height': 844}, 'is_mobile': True, 'has_touch': True, 'locale': 'ru-RU'}
+
+
+def test_docs_render_without_any_other_origin(page: Page, base_url: str, shot) -> None:  # noqa: ANN001
+    origin = urlsplit(base_url).netloc
+    elsewhere: list[str] = []
+
+    def only_same_origin(route) -> None:  # noqa: ANN001
+        if urlsplit(route.request.url).netloc != origin:
+            elsewhere.append(route.request.url)
+            route.abort()  # an internal network: a CDN is unreachable
+        else:
+            route.continue_()
+
+    page.route('**/*', only_same_origin)
+    page.goto('/docs')
+    expect(page.locator('.swagger-ui .opblock').first).to_be_visible()
+    expect(page.get_by_text('/api/conversations/{conversation_id}/lookups').first).to_be_visible()
+    shot('docs-swagger-ui')
+    assert elsewhere == []
+
+
+@pytest.fixture
+def phone(browser: Browser, base_url: str) -> Page:
+    ctx = browser.new_context(base_url=base_url, **PHONE)
+    page = ctx.new_page()
+    page.goto('/login')
+    page.get_by_label('Логин').fill('admin')
+    page.get_by_label('Пароль').fill('admin-demo-1')
+    page.get_by_role('button', name='Войти').click()
+    expect(page.get_by_text('Игорь').first).to_be_visible()
+    yield page
+    ctx.close()
+
+
+def _no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate('() => [document.documentElement.scrollWidth, window.innerWidth]')
+    assert width[0] <= width[1], f'{page.url} scrolls sideways: {width[0]} px wide on a {width[1]} px screen'
+
+
+@pytest.mark.parametrize(('path', 'ready'), [
+    pytest.param('/', 'Игорь', id='conversations'),
+    pytest.param('/cache', 'Кэш результатов', id='cache'),
+    pytest.param('/dashboard', 'Пульс воркера', id='dashboard'),
+    pytest.param('/admin/users', 'Новый пользователь', id='users'),
+])
+def test_phone_pages_fit_the_screen(phone: Page, path: str, ready: str) -> None:
+    phone.goto(path)
+    expect(phone.get_by_text(ready).first).to_be_visible()
+    header = phone.locator('.q-header')
+    assert header.bounding_box()['height'] < 70  # one row, not three
+    expect(header.get_by_role('button', name='Кэш')).to_be_hidden()
+    _no_sideways_scroll(phone)
+
+
+def test_phone_menu_navigates_and_conversation_stacks(phone: Page) -> None:
+    phone.get_by_role('button', name='Меню').click()
+    phone.locator('.q-menu').get_by_text('Кэш').click()
+    expect(phone).to_have_url(re.compile(r'/cache$'))
+    phone.goto('/')
+    phone.get_by_role('cell', name='Игорь').click()
+    messages = phone.get_by_text('Сообщения')
+    lookups = phone.get_by_text('Поиски', exact=True)
+    expect(messages).to_be_visible()
+    m, c = messages.bounding_box(), lookups.bounding_box()
+    assert m['x'] == pytest.approx(c['x'], abs=2) and m['y'] > c['y']  # one column: lookups, then messages
+    _no_sideways_scroll(phone)
