@@ -108,7 +108,7 @@ def shoot(url: str, out: Path, conversation_id: int) -> list[Path]:
 
                 def save(name: str, *, full: bool = True, _p: Page = page, _l: str = lang, _d: str = device) -> None:
                     path = out / f'{_l}-{_d}-{name}.png'
-                    _p.screenshot(path=path, full_page=full)
+                    _p.screenshot(path=path, full_page=full, animations='disabled')  # menus mid-fade
                     taken.append(path)
 
                 page.goto(f'{url}/login')

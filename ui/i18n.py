@@ -69,6 +69,7 @@ RU = {
     'cache.empty_hint': 'Здесь появятся результаты поисков: они хранятся, пока не истечёт срок',
     'conv.empty_hint': 'Здесь появятся диалоги с клиентами из мессенджеров и почты',
     'nav.menu': 'Меню',
+    'table.no_match': 'Ничего не найдено', 'table.no_match_hint': 'Измените поиск или снимите фильтры',
 }
 EN = {
     'app.title': 'Podzamenu · Gearbox lookup',
@@ -134,6 +135,7 @@ EN = {
     'cache.empty_hint': 'Lookup results appear here and are kept until they expire',
     'conv.empty_hint': 'Conversations with customers from messengers and email appear here',
     'nav.menu': 'Menu',
+    'table.no_match': 'Nothing matches', 'table.no_match_hint': 'Change the search or clear the filters',
 }
 LANGS = {'ru': RU, 'en': EN}
 

@@ -74,5 +74,6 @@ def test_phone_menu_navigates_and_conversation_stacks(phone: Page) -> None:
     lookups = phone.get_by_text('Поиски', exact=True)
     expect(messages).to_be_visible()
     m, c = messages.bounding_box(), lookups.bounding_box()
-    assert m['x'] == pytest.approx(c['x'], abs=2) and m['y'] > c['y']  # one column: lookups, then messages
+    # One column (the messages title sits in its card's padding): lookups first, then messages.
+    assert m['x'] == pytest.approx(c['x'], abs=20) and m['y'] > c['y']
     _no_sideways_scroll(phone)

@@ -72,11 +72,13 @@ async def test_manager_still_gets_the_cache_controls(manager: User) -> None:
 
 async def test_empty_tables_say_what_would_be_there(manager: User) -> None:
     await manager.open('/cache')
-    manager.find(marker='cache-search').type('NOTHING-MATCHES-THIS')
     table = manager.find(marker='cache-table').elements.pop()
-    await eventually(lambda: table.rows == [])
     slot = table.slots['no-data'].template or ''
     assert 'В кэше пока ничего нет' in slot and 'q-icon' in slot
+    manager.find(marker='cache-search').type('NOTHING-MATCHES-THIS')
+    await eventually(lambda: table.rows == [] and 'Ничего не найдено' in (table.slots['no-data'].template or ''))
+    manager.find(marker='cache-search').clear()
+    await eventually(lambda: 'В кэше пока ничего нет' in (table.slots['no-data'].template or ''))
     await manager.open('/')
     conversations = manager.find(marker='conversations').elements.pop()
     assert 'Здесь появятся диалоги' in (conversations.slots['no-data'].template or '')

@@ -8,7 +8,7 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
-from ui.components.empty_state import empty_state
+from ui.components.empty_state import filtered_empty_state
 from ui.formatting import when
 from ui.i18n import error_text, t
 from ui.session import current_actor
@@ -69,7 +69,12 @@ def register() -> None:
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
                                          'rowsNumber': 0}) \
                 .classes('w-full').props('flat bordered dense').mark('cache-table')
-            empty_state(table, t('cache.empty'), icon='inventory_2', hint=t('cache.empty_hint'))
+
+            def show_empty(filtered: bool) -> None:
+                filtered_empty_state(table, filtered, text=t('cache.empty'), hint=t('cache.empty_hint'),
+                                     icon='inventory_2')
+
+            show_empty(False)
             if actor.can_lookup:
                 # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
                 table.add_slot('body-cell-actions', f'''
@@ -103,6 +108,7 @@ def register() -> None:
                            'ttl': _ttl_left(r.expires_at)} for r in res.items]
             table.pagination = {**p, 'rowsNumber': res.total}
             table.selected = [r for r in table.selected if any(x['key'] == r['key'] for x in table.rows)]
+            show_empty(bool(search.value))
             table.update()
             total_label.text = t('cache.total', n=res.total)
             update_sel_button()

@@ -6,7 +6,7 @@ from nicegui import run, ui
 
 from lookup import service
 from ui import live
-from ui.components.empty_state import empty_state
+from ui.components.empty_state import filtered_empty_state
 from ui.formatting import ago
 from ui.i18n import t
 from ui.session import current_actor
@@ -41,7 +41,11 @@ def register() -> None:
             table = ui.table(columns=columns, rows=[], row_key='id',
                              pagination={'page': 1, 'rowsPerPage': PAGE_SIZE, 'rowsNumber': 0}) \
                 .classes('w-full cursor-pointer').props('flat bordered dense').mark('conversations')
-            empty_state(table, t('conv.empty'), icon='forum', hint=t('conv.empty_hint'))
+
+            def show_empty(filtered: bool) -> None:
+                filtered_empty_state(table, filtered, text=t('conv.empty'), hint=t('conv.empty_hint'), icon='forum')
+
+            show_empty(False)
 
             async def load(pagination: dict | None = None) -> None:
                 p = pagination or table.pagination
@@ -59,6 +63,7 @@ def register() -> None:
                                                       if c.last_lookup_status else '—'),
                                'when': ago(c.last_message_at), 'unread': c.unread_count} for c in res.items]
                 table.pagination = {**p, 'rowsNumber': res.total}
+                show_empty(bool(search.value or status.value or clar.value or unread.value))
                 table.update()
 
             table.add_slot('body-cell-customer', '''
