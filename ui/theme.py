@@ -51,7 +51,7 @@ def frame(title: str) -> Iterator[None]:
         with ui.button(icon='menu').props(f'flat round color=white aria-label="{t("nav.menu")}"').classes('lt-md') \
                 .mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
             for key, href, icon in nav:
-                with ui.item(on_click=lambda h=href: ui.navigate.to(h)):
+                with ui.item(on_click=lambda h=href: ui.navigate.to(h)).mark(f'menu-{href.strip("/") or "home"}'):
                     with ui.item_section().props('avatar'):
                         ui.icon(icon)
                     ui.item_section(t(key))

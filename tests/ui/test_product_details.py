@@ -106,3 +106,13 @@ async def test_no_gearbox_sentence_is_text_not_a_code(manager: User, conversatio
     await manager.should_see('КПП на странице не указана')
     label = manager.find(marker='case-gearbox').elements.pop()
     assert 'mono' not in label.classes
+
+
+async def test_phone_menu_holds_navigation_language_and_logout(manager: User) -> None:
+    """Below the `md` breakpoint the header shows only the title and a menu button (CSS, checked in real Chromium
+    by tests/e2e/test_layout_and_docs.py); the menu must carry everything the wide header has."""
+    menu = manager.find(marker='nav-menu-items').elements.pop()
+    texts = [el.text for el in menu.descendants() if isinstance(el, ui.item_section) and el.text]
+    assert texts == ['Диалоги', 'Кэш', 'Мониторинг', 'manager · manager', 'English', 'Выйти']  # no «Пользователи»
+    manager.find(marker='menu-cache').click()
+    await manager.should_see('Кэш результатов')
