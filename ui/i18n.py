@@ -70,6 +70,7 @@ RU = {
     'conv.empty_hint': 'Здесь появятся диалоги с клиентами из мессенджеров и почты',
     'nav.menu': 'Меню',
     'table.no_match': 'Ничего не найдено', 'table.no_match_hint': 'Измените поиск или снимите фильтры',
+    'table.rows_per_page': 'Строк на странице:', 'table.of': 'из',
 }
 EN = {
     'app.title': 'Podzamenu · Gearbox lookup',
@@ -136,6 +137,7 @@ EN = {
     'conv.empty_hint': 'Conversations with customers from messengers and email appear here',
     'nav.menu': 'Menu',
     'table.no_match': 'Nothing matches', 'table.no_match_hint': 'Change the search or clear the filters',
+    'table.rows_per_page': 'Rows per page:', 'table.of': 'of',
 }
 LANGS = {'ru': RU, 'en': EN}
 

@@ -47,6 +47,9 @@ def phone(browser: Browser, base_url: str) -> Page:
 def _no_sideways_scroll(page: Page) -> None:
     width = page.evaluate('() => [document.documentElement.scrollWidth, window.innerWidth]')
     assert width[0] <= width[1], f'{page.url} scrolls sideways: {width[0]} px wide on a {width[1]} px screen'
+    tables = page.evaluate('() => [...document.querySelectorAll(".q-table__middle")]'
+                           '.map(t => [t.scrollWidth, t.clientWidth])')
+    assert all(scroll <= client + 1 for scroll, client in tables), f'{page.url}: a table scrolls sideways {tables}'
 
 
 @pytest.mark.parametrize(('path', 'ready'), [

@@ -89,6 +89,8 @@ async def test_empty_states_are_translated(manager: User) -> None:
     await manager.open('/cache')
     table = manager.find(marker='cache-table').elements.pop()
     assert 'Nothing in the cache yet' in (table.slots['no-data'].template or '')
+    assert table.props['rows-per-page-label'] == 'Rows per page:'  # not Quasar's Russian pack
+    assert " of " in table.props[':pagination-label']
     manager.find(marker='lang-switch').click()
     await manager.open('/')
 

@@ -31,3 +31,11 @@ def filtered_empty_state(table: ui.table, filtered: bool, *, text: str, hint: st
         empty_state(table, t('table.no_match'), icon='search_off', hint=t('table.no_match_hint'))
     else:
         empty_state(table, text, icon=icon, hint=hint)
+
+
+def footer_texts(table: ui.table) -> ui.table:
+    """The pagination footer in the user's language (Quasar's language pack is one per app, set to Russian)."""
+    table.props(f'rows-per-page-label="{t("table.rows_per_page")}"')
+    # A JS function prop (leading colon): NiceGUI evaluates it in the browser.
+    table.props(f':pagination-label="(first, last, total) => first + \'-\' + last + \' {t("table.of")} \' + total"')
+    return table

@@ -8,7 +8,7 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
-from ui.components.empty_state import filtered_empty_state
+from ui.components.empty_state import filtered_empty_state, footer_texts
 from ui.formatting import when
 from ui.i18n import error_text, t
 from ui.session import current_actor
@@ -75,6 +75,7 @@ def register() -> None:
                                      icon='inventory_2')
 
             show_empty(False)
+            footer_texts(table)
             if actor.can_lookup:
                 # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
                 table.add_slot('body-cell-actions', f'''

@@ -6,7 +6,7 @@ from nicegui import run, ui
 
 from lookup import service
 from ui import live
-from ui.components.empty_state import filtered_empty_state
+from ui.components.empty_state import filtered_empty_state, footer_texts
 from ui.formatting import ago
 from ui.i18n import t
 from ui.session import current_actor
@@ -33,8 +33,9 @@ def register() -> None:
                 {'name': 'channel', 'label': t('conv.channel'), 'field': 'channel', 'align': 'left',
                  'classes': 'gt-xs', 'headerClasses': 'gt-xs'},  # phones: customer, last message, status, when
                 {'name': 'last', 'label': t('conv.last'), 'field': 'last', 'align': 'left',
-                 'classes': 'ellipsis', 'style': 'max-width: min(520px, 30vw)'},
-                {'name': 'status', 'label': t('conv.status'), 'field': 'status', 'align': 'left'},
+                 'classes': 'ellipsis', 'style': 'max-width: min(520px, 28vw)'},
+                {'name': 'status', 'label': t('conv.status'), 'field': 'status', 'align': 'left',
+                 'classes': 'whitespace-normal'},  # «в очереди» wraps instead of pushing the table wider
                 {'name': 'when', 'label': t('conv.when'), 'field': 'when', 'align': 'left',
                  'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
             ]
@@ -46,6 +47,7 @@ def register() -> None:
                 filtered_empty_state(table, filtered, text=t('conv.empty'), hint=t('conv.empty_hint'), icon='forum')
 
             show_empty(False)
+            footer_texts(table)
 
             async def load(pagination: dict | None = None) -> None:
                 p = pagination or table.pagination
