@@ -69,7 +69,7 @@ def register() -> None:
                 table.update()
 
             table.add_slot('body-cell-customer', '''
-                <q-td :props="props" :class="props.row.unread ? 'text-weight-bold' : ''">
+                <q-td :props="props" class="whitespace-normal" :class="props.row.unread ? 'text-weight-bold' : ''">
                   {{ props.row.customer }}
                   <q-badge v-if="props.row.unread" color="accent" rounded class="q-ml-xs">
                     {{ props.row.unread }}</q-badge>
