@@ -32,7 +32,9 @@ def frame(title: str) -> Iterator[None]:
     actor = current_actor()
     ui.page_title(f'{title} · {t("app.title")}')
     ui.colors(primary='#1f5f8b', secondary='#5a6b7b', accent='#e07a1f', positive='#2e7d32', negative='#c62828')
-    ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}')
+    ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
+               # Phones: tighter table cells, so the key columns (a 17-character VIN, an OEM) fit 390 px.
+               '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}')
     nav = NAV + ([('nav.users', '/admin/users', 'group')] if actor.is_admin else [])
     who = f'{actor.username} · {actor.role}'
     # Wide screens: everything in one header row. Below Quasar's `md` breakpoint (phones, small tablets) the row

@@ -31,8 +31,29 @@ def test_docs_render_without_any_other_origin(page: Page, base_url: str, shot) -
     assert elsewhere == []
 
 
+CACHE_ROW = '''
+from lookup import cache
+from lookup.db import session_scope
+from lookup.engine.outcomes import OemStatus, Outcome
+from lookup.engine.result import Evidence, Gearbox, LookupResult, Vehicle
+from lookup.settings import get_settings
+vin = 'WVWZZZ1KZAW390844'
+result = LookupResult(query=vin, id_type='VIN', outcome=Outcome.FOUND, vehicle=Vehicle(make='VOLKSWAGEN', model='GOLF'),
+                      gearbox=Gearbox(model='KCK', factory_code='KCK', oem='09G300035M', oem_status=OemStatus.FOUND),
+                      evidence=Evidence(source='podzamenu', final_url='http://sandbox/x', duration_ms=1000))
+with session_scope() as s:
+    cache.store(session=s, cache_key=f'VIN:{vin}', result=result, settings=get_settings())
+'''
+
+
+@pytest.fixture(scope='module')
+def cache_row(app_stack) -> None:  # noqa: ANN001
+    """A cache row with a full-length VIN and OEM: the widest content the phone's cache table has to fit."""
+    app_stack.python(CACHE_ROW)
+
+
 @pytest.fixture
-def phone(browser: Browser, base_url: str) -> Page:
+def phone(browser: Browser, base_url: str, cache_row: None) -> Page:
     ctx = browser.new_context(base_url=base_url, **PHONE)
     page = ctx.new_page()
     page.goto('/login')
@@ -54,7 +75,7 @@ def _no_sideways_scroll(page: Page) -> None:
 
 @pytest.mark.parametrize(('path', 'ready'), [
     pytest.param('/', 'Игорь', id='conversations'),
-    pytest.param('/cache', 'Кэш результатов', id='cache'),
+    pytest.param('/cache', 'WVWZZZ1KZAW390844', id='cache'),
     pytest.param('/dashboard', 'Пульс воркера', id='dashboard'),
     pytest.param('/admin/users', 'Новый пользователь', id='users'),
 ])

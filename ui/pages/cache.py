@@ -25,7 +25,8 @@ def _ttl_left(expires_at) -> str:  # noqa: ANN001
 
 
 WIDE = {'classes': 'gt-sm', 'headerClasses': 'gt-sm'}
-"""Column props for the secondary columns: a phone shows identifier, gearbox, OEM and the action."""
+"""Column props for the secondary columns: a phone shows identifier, OEM and the action (and the
+gearbox from 600 px up)."""
 
 
 def register() -> None:
@@ -53,7 +54,7 @@ def register() -> None:
                  **WIDE},
                 {'name': 'model', 'label': t('cache.model'), 'field': 'model', 'align': 'left', **WIDE},
                 {'name': 'gearbox_model', 'label': t('cache.gearbox'), 'field': 'gearbox_model', 'align': 'left',
-                 'sortable': True},
+                 'sortable': True, 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
                 {'name': 'oem', 'label': t('cache.oem'), 'field': 'oem', 'align': 'left', 'sortable': True},
                 {'name': 'outcome', 'label': t('cache.outcome'), 'field': 'outcome', 'align': 'left',
                  'sortable': True, **WIDE},
