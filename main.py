@@ -27,12 +27,13 @@ from nicegui import app, ui  # noqa: E402
 
 from lookup import db, demo, queue  # noqa: E402
 from lookup.users import has_users  # noqa: E402
-from lookup.web import api  # noqa: E402
+from lookup.web import api, docs  # noqa: E402
 from ui import live  # noqa: E402
 from ui.pages import cache, conversation, conversations, dashboard, login, users  # noqa: E402
 from ui.session import AuthMiddleware  # noqa: E402
 
 logger = logging.getLogger('main')
+TITLE = 'Podzamenu Lookup'
 
 
 def startup() -> None:
@@ -56,6 +57,7 @@ def setup() -> None:
     """Register everything on NiceGUI's app (re-run by the `user` test fixture, which resets NiceGUI's globals)."""
     app.add_middleware(AuthMiddleware)
     api.install(app)
+    docs.install(app, title=TITLE)  # /docs and /redoc with their assets served locally (no CDN)
     for page in (login, conversations, conversation, cache, dashboard, users):
         page.register()
     live.install()
@@ -72,8 +74,8 @@ if __name__ in {'__main__', '__mp_main__'}:
         sys.exit(cli_main(sys.argv[1:]))
     live.tune_gc()  # short, rare GC pauses: pushes to many open pages are not held up behind them
     try:
-        ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup',
-               storage_secret=settings.session_secret(), reload=False, show=False, fastapi_docs=True, language='ru',
+        ui.run(host=settings.host, port=settings.port, title=TITLE,
+               storage_secret=settings.session_secret(), reload=False, show=False, language='ru',
                favicon='⚙️')
     except KeyboardInterrupt:
         # uvicorn has already shut down gracefully (on_shutdown ran, the consumer stopped) and then re-raises the

@@ -10,7 +10,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
-from lookup.engine.identifiers import DASHES, VIN_ALPHABET, VIN_CHARS, Identifier, IdType, clean, parse
+from lookup.engine.identifiers import (
+    DASHES,
+    VIN_ALPHABET,
+    VIN_CHARS,
+    Identifier,
+    IdType,
+    clean,
+    is_frame,
+    parse,
+    vin_shaped,
+)
 from lookup.errors import InvalidIdentifier
 
 
@@ -46,11 +56,7 @@ _TOKEN = re.compile(rf'{_ALNUM}+(?:{_DASH}{_ALNUM}+)*')
 _BLANK = r'[ \t\u00A0\u2007\u202F]*'
 _JOIN_GAP = re.compile(rf'{_BLANK}(?:{_DASH}{_BLANK})?')
 
-_MODEL = r'[A-Z]{1,4}[0-9]{1,3}[A-Z]{0,2}'
-_FRAME_DASHED = re.compile(rf'{_MODEL}-[0-9]{{5,7}}')
-# Without the dash the model/serial boundary is lost, so demand more: 2+ letters and a long digit run
-# (keeps Mitsubishi part numbers like MD123456 and order numbers like A1234567 out).
-_FRAME_GLUED = re.compile(r'[A-Z]{2,4}(?:[0-9]{1,3}[A-Z]{1,2}[0-9]{5,7}|[0-9]{8,10})')
+# The frame shape itself is identifiers.is_frame(): one rule for the dialog, the API and this module.
 _FRAME_MODEL = re.compile(r'[A-Z]{2,4}[0-9]{1,3}[A-Z]{0,2}')
 _SERIAL = re.compile(r'[0-9]{5,7}')
 _CONTEXT = re.compile(
@@ -62,7 +68,6 @@ _UNIT_AFTER = re.compile(r'[ \t\u00A0]*(?:руб|р\b|р\.|₽|rub|\$|€|usd|eu
 _INVISIBLE = re.compile(r'[\u00AD\u200B-\u200F\u2060\uFEFF]')
 # Latin-looking words that label an identifier; never a group of one (РАМА arrives here as PAMA).
 _LABELS = frozenset({'VIN', 'FRAME', 'CHASSIS', 'PAMA', 'NO'})
-_TYPO_DIGITS = str.maketrans('OIQ', '010')
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ def detect(text: str) -> Detection:
     doubts: list[tuple[int, Reason]] = []
 
     for i, tok in enumerate(tokens):
-        if len(tok.compact) == 17 and _vin_shaped(tok.compact) and VIN_ALPHABET.match(tok.compact):
+        if len(tok.compact) == 17 and vin_shaped(tok.compact) and VIN_ALPHABET.match(tok.compact):
             _take(found, used, range(i, i + 1), tokens, text, IdType.VIN)
     for window in _windows(text, tokens, used, sizes=(17,)):
         _take(found, used, window, tokens, text, IdType.VIN)
@@ -116,7 +121,7 @@ def detect(text: str) -> Detection:
 
     for i, tok in enumerate(tokens):
         n = len(tok.compact)
-        if i not in used and tok.latin and n in (16, 17, 18) and _vin_shaped(tok.compact):
+        if i not in used and tok.latin and n in (16, 17, 18) and vin_shaped(tok.compact):
             doubts.append((tok.start, Reason.FORBIDDEN_LETTERS if n == 17 else Reason.ALMOST_VIN))
     if not found and not doubts:
         # Spaced groups are the weakest evidence: they may flag a message, never block a lookup.
@@ -131,12 +136,6 @@ def detect(text: str) -> Detection:
     identifiers = tuple(distinct.values())
     reason = Reason.SEVERAL_IDENTIFIERS if len(identifiers) > 1 else min(doubts)[1] if doubts else None
     return Detection(identifiers, reason is not None, reason)
-
-
-def _vin_shaped(compact: str) -> bool:
-    """At least one letter, the last four characters digits (ISO 3779); I/O/Q count as the digits they mimic."""
-    s = compact.translate(_TYPO_DIGITS)
-    return s[-4:].isdigit() and not s.isdigit()
 
 
 def _joined(tokens: list[_Token], window: range) -> str:
@@ -192,7 +191,7 @@ def _plausible(text: str, tokens: list[_Token], window: range, strict: bool) -> 
     if len(first) < 3 or first.isdigit() or any(len(p.compact) < 2 for p in pieces) \
             or any(p.compact.isdigit() and len(p.compact) > 8 for p in pieces):
         return False
-    if len({p.case for p in pieces} - {None}) > 1 or not _vin_shaped(_joined(tokens, window)):
+    if len({p.case for p in pieces} - {None}) > 1 or not vin_shaped(_joined(tokens, window)):
         return False
     if not strict:
         return bool(VIN_ALPHABET.match(_joined(tokens, window)))
@@ -222,7 +221,7 @@ def _frames(text: str, tokens: list[_Token], used: set[int]) -> Iterator[range]:
         context = _context(text, tok.start)
         if context == 'other':
             continue
-        if _FRAME_DASHED.fullmatch(tok.value) or _FRAME_GLUED.fullmatch(tok.value):
+        if is_frame(tok.value):
             if not _UNIT_AFTER.match(text, tok.end):
                 yield range(i, i + 1)
             continue

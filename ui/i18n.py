@@ -64,6 +64,13 @@ RU = {
     'dash.worker': 'Пульс воркера', 'dash.no_worker': 'нет воркера', 'dash.current': 'Текущий поиск',
     'dash.total': 'Поисков за 24 ч', 'dash.hit_rate': 'Из кэша', 'dash.failures_by_reason': 'Ошибки по причинам',
     'dash.latest_failures': 'Последние ошибки',
+    # --- h-ui: empty states, phone menu
+    'cache.empty': 'В кэше пока ничего нет',
+    'cache.empty_hint': 'Здесь появятся результаты поисков: они хранятся, пока не истечёт срок',
+    'conv.empty_hint': 'Здесь появятся диалоги с клиентами из мессенджеров и почты',
+    'nav.menu': 'Меню',
+    'table.no_match': 'Ничего не найдено', 'table.no_match_hint': 'Измените поиск или снимите фильтры',
+    'table.rows_per_page': 'Строк на странице:', 'table.of': 'из',
 }
 EN = {
     'app.title': 'Podzamenu · Gearbox lookup',
@@ -124,6 +131,13 @@ EN = {
     'dash.worker': 'Worker heartbeat', 'dash.no_worker': 'no worker', 'dash.current': 'Current lookup',
     'dash.total': 'Lookups in 24 h', 'dash.hit_rate': 'Cache hit rate', 'dash.failures_by_reason':
         'Failures by reason', 'dash.latest_failures': 'Latest failures',
+    # --- h-ui: empty states, phone menu
+    'cache.empty': 'Nothing in the cache yet',
+    'cache.empty_hint': 'Lookup results appear here and are kept until they expire',
+    'conv.empty_hint': 'Conversations with customers from messengers and email appear here',
+    'nav.menu': 'Menu',
+    'table.no_match': 'Nothing matches', 'table.no_match_hint': 'Change the search or clear the filters',
+    'table.rows_per_page': 'Rows per page:', 'table.of': 'of',
 }
 LANGS = {'ru': RU, 'en': EN}
 

@@ -32,18 +32,40 @@ def frame(title: str) -> Iterator[None]:
     actor = current_actor()
     ui.page_title(f'{title} · {t("app.title")}')
     ui.colors(primary='#1f5f8b', secondary='#5a6b7b', accent='#e07a1f', positive='#2e7d32', negative='#c62828')
-    ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}')
-    with ui.header().classes('items-center justify-between px-4 py-1 bg-primary'):
-        with ui.row().classes('items-center gap-4'):
-            ui.label(t('app.title')).classes('text-lg font-medium')
-            nav = NAV + ([('nav.users', '/admin/users', 'group')] if actor.is_admin else [])
+    ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
+               # Phones: tighter table cells, so the key columns (a 17-character VIN, an OEM) fit 390 px.
+               '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}')
+    nav = NAV + ([('nav.users', '/admin/users', 'group')] if actor.is_admin else [])
+    who = f'{actor.username} · {actor.role}'
+    # Wide screens: everything in one header row. Below Quasar's `md` breakpoint (phones, small tablets) the row
+    # would wrap to three lines: the title stays, the rest collapses into a menu.
+    with ui.header().classes('items-center justify-between px-4 py-1 bg-primary no-wrap'):
+        with ui.row().classes('items-center gap-4 no-wrap min-w-0'):
+            ui.label(t('app.title')).classes('text-lg font-medium ellipsis')
             for key, href, icon in nav:
                 ui.button(t(key), icon=icon, on_click=lambda h=href: ui.navigate.to(h)) \
-                    .props('flat color=white no-caps').mark(f'nav-{href.strip("/") or "home"}')
-        with ui.row().classes('items-center gap-2'):
-            ui.label(f'{actor.username} · {actor.role}').classes('text-sm opacity-80')
+                    .props('flat color=white no-caps').classes('gt-sm').mark(f'nav-{href.strip("/") or "home"}')
+        with ui.row().classes('items-center gap-2 no-wrap gt-sm'):
+            ui.label(who).classes('text-sm opacity-80')
             ui.button(t('lang.switch'), on_click=_switch_lang).props('flat color=white no-caps dense') \
                 .mark('lang-switch')
             ui.button(t('nav.logout'), icon='logout', on_click=_logout).props('flat color=white no-caps dense')
-    with ui.column().classes('w-full max-w-screen-xl mx-auto p-4 gap-3'):
+        with ui.button(icon='menu').props(f'flat round color=white aria-label="{t("nav.menu")}"').classes('lt-md') \
+                .mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
+            for key, href, icon in nav:
+                with ui.item(on_click=lambda h=href: ui.navigate.to(h)).mark(f'menu-{href.strip("/") or "home"}'):
+                    with ui.item_section().props('avatar'):
+                        ui.icon(icon)
+                    ui.item_section(t(key))
+            ui.separator()
+            ui.item(who).props('dense disable')
+            with ui.item(on_click=_switch_lang):
+                with ui.item_section().props('avatar'):
+                    ui.icon('translate')
+                ui.item_section(t('lang.switch'))
+            with ui.item(on_click=_logout):
+                with ui.item_section().props('avatar'):
+                    ui.icon('logout')
+                ui.item_section(t('nav.logout'))
+    with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-3'):
         yield

@@ -40,8 +40,14 @@ SPACES = re.compile(r'[\s\u00A0\u2007\u202F\u200B-\u200F\u2060\uFEFF\u00AD]+')
 
 VIN_ALPHABET = re.compile(r'^[A-HJ-NPR-Z0-9]{17}$')
 VIN_CHARS = re.compile(r'^[A-Z0-9]+$')
-# Japanese chassis number: model code (letters first, 2-4 letters + digits, optional letter) + serial (4-8 digits).
-FRAME_RE = re.compile(r'^(?P<model>[A-Z]{1,5}[0-9]{1,4}[A-Z]{0,2})-?(?P<serial>[0-9]{4,8})$')
+# Japanese chassis number (site-anatomy §3.8): a model code (1-4 letters, 1-3 digits, up to 2 letters:
+# ZZT240, L350S, AGH30W) and a serial of 5-7 digits. The one rule for the dialog, the API and detect().
+FRAME_MODEL = r'[A-Z]{1,4}[0-9]{1,3}[A-Z]{0,2}'
+FRAME_DASHED = re.compile(rf'{FRAME_MODEL}-[0-9]{{5,7}}')
+# Without the dash the model/serial boundary is lost, so demand more: 2+ letters and a long digit run
+# (ZZT2400012345, ZZX100987654; keeps part numbers like MD123456 and near-VINs like JTMBD33V00512345 out).
+FRAME_GLUED = re.compile(r'[A-Z]{2,4}(?:[0-9]{1,3}[A-Z]{1,2}[0-9]{5,7}|[0-9]{8,10})')
+_TYPO_DIGITS = str.maketrans('OIQ', '010')
 
 _TRANSLIT = {**{str(d): d for d in range(10)}, **dict(zip('ABCDEFGH', range(1, 9), strict=True)),
              **dict(zip('JKLMN', range(1, 6), strict=True)), 'P': 7, 'R': 9,
@@ -80,11 +86,29 @@ def vin_check_digit(vin: str) -> str:
     return 'X' if rem == 10 else str(rem)
 
 
+def is_frame(value: str) -> bool:
+    """True when a cleaned value has the shape of a frame number (`ZZT240-0012345`, `ZZX100987654`)."""
+    return bool(FRAME_DASHED.fullmatch(value) or FRAME_GLUED.fullmatch(value))
+
+
+def vin_shaped(compact: str) -> bool:
+    """At least one letter, the last four characters digits (ISO 3779); I/O/Q count as the digits they mimic."""
+    s = compact.translate(_TYPO_DIGITS)
+    return len(s) >= 4 and s[-4:].isdigit() and not s.isdigit()
+
+
+def is_near_vin(value: str) -> bool:
+    """16 or 18 VIN characters shaped like a VIN and not like a frame: one character missing or extra."""
+    compact = value.replace('-', '')
+    return len(compact) in (16, 18) and bool(VIN_CHARS.match(compact)) and vin_shaped(compact) \
+        and not is_frame(value)
+
+
 def guess_kind(value: str) -> IdType | None:
     compact = value.replace('-', '')
     if len(compact) == 17 and '-' not in value and VIN_CHARS.match(value):
         return IdType.VIN
-    if FRAME_RE.match(value):
+    if is_frame(value):
         return IdType.FRAME
     return None
 
@@ -98,7 +122,7 @@ def parse(raw: str, id_type: IdType | str | None = None) -> Identifier:
     if kind is None:
         kind = guess_kind(value)
         if kind is None:
-            kind = IdType.VIN if len(value.replace('-', '')) >= 15 and not FRAME_RE.match(value) else IdType.FRAME
+            kind = IdType.VIN if len(value.replace('-', '')) >= 15 or is_near_vin(value) else IdType.FRAME
     if kind is IdType.VIN:
         return _parse_vin(str(raw), value, converted)
     return _parse_frame(str(raw), value, converted)
@@ -123,7 +147,11 @@ def _parse_vin(raw: str, value: str, converted: bool) -> Identifier:
 
 
 def _parse_frame(raw: str, value: str, converted: bool) -> Identifier:
-    if not FRAME_RE.match(value):
+    if is_near_vin(value):
+        # Even when the operator picked FRAME: a VIN with a character missing is not a frame to look up.
+        n = len(value.replace('-', ''))
+        raise InvalidIdentifier(f'A VIN has 17 characters, this one has {n}.', code='VIN_LENGTH', n=n)
+    if not is_frame(value):
         raise InvalidIdentifier(
             'A frame number looks like ZZT240-0012345: a model code, an optional dash and a serial number.',
             code='FRAME_FORMAT')

@@ -62,17 +62,25 @@ async def test_malformed_bodies_are_422(api: httpx.AsyncClient, world: World, co
     assert_error(r, 422, 'VALIDATION_ERROR')
 
 
-@pytest.mark.parametrize(('value', 'code'), [
-    pytest.param('WVWZZZ1KZAW00012', 'VIN_LENGTH', id='short-vin'),
-    pytest.param('WVWZZZ1KZOW000123', 'VIN_FORBIDDEN_LETTERS', id='letter-o'),
-    pytest.param('   ', 'EMPTY', id='blank'),
-    pytest.param('ZZT240', 'FRAME_FORMAT', id='frame-without-serial'),
+@pytest.mark.parametrize(('value', 'id_type', 'code'), [
+    pytest.param('WVWZZZ1KZAW00012', None, 'VIN_LENGTH', id='short-vin'),
+    pytest.param('JTMBD33V00512345', None, 'VIN_LENGTH', id='near-vin-is-not-a-frame'),
+    pytest.param('JTMBD33V00512345', 'FRAME', 'VIN_LENGTH', id='near-vin-sent-as-frame'),
+    pytest.param('WVWZZZ1KZOW000123', None, 'VIN_FORBIDDEN_LETTERS', id='letter-o'),
+    pytest.param('   ', None, 'EMPTY', id='blank'),
+    pytest.param('ZZT240', None, 'FRAME_FORMAT', id='frame-without-serial'),
 ])
 async def test_invalid_identifiers_have_their_own_codes(api: httpx.AsyncClient, world: World, value: str,
-                                                        code: str) -> None:
-    r = await api.post(f'/api/conversations/{world.a.conversation_id}/lookups', json={'value': value},
+                                                        id_type: str | None, code: str) -> None:
+    before = await api.get(f'/api/conversations/{world.a.conversation_id}/lookups',
+                           headers=bearer(world.a.members['manager'].token))
+    r = await api.post(f'/api/conversations/{world.a.conversation_id}/lookups',
+                       json={'value': value, **({'id_type': id_type} if id_type else {})},
                        headers=bearer(world.a.members['manager'].token))
     assert_error(r, 422, code)
+    after = await api.get(f'/api/conversations/{world.a.conversation_id}/lookups',
+                          headers=bearer(world.a.members['manager'].token))
+    assert len(after.json()) == len(before.json())  # nothing queued
 
 
 @pytest.mark.expect_error_log

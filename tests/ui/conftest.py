@@ -65,3 +65,14 @@ def conversation_id() -> int:
         s.flush()
         s.add(Message(tenant_id=tenant.id, conversation_id=conv.id, text='Нужна коробка', author='Тестовый клиент'))
         return conv.id
+
+
+@pytest.fixture(autouse=True)
+def forget_stale_subscriptions() -> None:
+    """Pages of earlier tests must not react to this test's changes (their clients are gone): drop the callbacks
+    left on `ui.live.changed` and hand the event back to NiceGUI's reset (see tests/api/conftest.py)."""
+    from nicegui.event import Event
+
+    from ui import live
+    live.changed.callbacks.clear()
+    Event.instances.add(live.changed)

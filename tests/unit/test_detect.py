@@ -92,6 +92,10 @@ CASES = [
     P('👍', (), None, id='emoji'),
     # --- clarification: nothing starts on its own
     P('VIN WVWZZZ1KZ8W12345', (), Reason.ALMOST_VIN, id='almost-vin-16'),
+    P('JTMBD33V00512345', (), Reason.ALMOST_VIN, id='almost-vin-16-frame-lookalike'),
+    P('кузов JTMBD33V00512345', (), Reason.ALMOST_VIN, id='almost-vin-16-after-frame-keyword'),
+    P('кузов ZZX100987654', ('FRAME:ZZX100987654',), None, id='frame-glued-9-digit-serial'),
+    P('JZX100-0054321 марк 2', ('FRAME:JZX1000054321',), None, id='frame-jzx-hyphen'),
     P('вин XTA210990431234567', (), Reason.ALMOST_VIN, id='almost-vin-18'),
     P('WVW ZZZ 1K Z8W 12345 гольф', (), Reason.ALMOST_VIN, id='almost-vin-16-spaced'),
     P('вин WVWZZZ1KZ8WO23456', (), Reason.FORBIDDEN_LETTERS, id='forbidden-letter-o'),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from lookup.engine.identifiers import IdType, parse
+from lookup.detect import Reason, detect
+from lookup.engine.identifiers import VIN_ALPHABET, IdType, is_frame, parse, vin_shaped
 from lookup.errors import InvalidIdentifier
 
 EU_VIN = 'WVWZZZ1KZ8W123456'
@@ -40,6 +41,12 @@ NA_VIN = '1HGCM82633A004352'  # check digit (position 9) is correct
     pytest.param(' zzt240\u20130012345 ', None, IdType.FRAME, 'ZZT240-0012345', False, (), id='frame-en-dash-lower'),
     pytest.param('ZZT240 0012345', None, IdType.FRAME, 'ZZT2400012345', False, (), id='frame-space-dropped'),
     pytest.param('ЕЕ111-0123456', None, IdType.FRAME, 'EE111-0123456', True, (), id='frame-cyrillic-converted'),
+    pytest.param('ZZX100987654', None, IdType.FRAME, 'ZZX100987654', False, (), id='frame-glued-9-digit-serial'),
+    pytest.param('JZX100-0054321', None, IdType.FRAME, 'JZX100-0054321', False, (), id='frame-jzx-hyphen'),
+    pytest.param('GX110-6012345', None, IdType.FRAME, 'GX110-6012345', False, (), id='frame-two-letter-model'),
+    pytest.param('L350S-0012345', None, IdType.FRAME, 'L350S-0012345', False, (), id='frame-model-letter-suffix'),
+    pytest.param('AGH30W0012345', None, IdType.FRAME, 'AGH30W0012345', False, (), id='frame-glued-letter-suffix'),
+    pytest.param('S15-012345', None, IdType.FRAME, 'S15-012345', False, (), id='frame-one-letter-model-hyphen'),
     pytest.param('ZZT2400012345', 'frame', IdType.FRAME, 'ZZT2400012345', False, (), id='explicit-frame-lowercase'),
     pytest.param(RU_VIN, IdType.VIN, IdType.VIN, RU_VIN, False, (), id='explicit-vin-enum'),
     pytest.param(RU_VIN, 'VIN', IdType.VIN, RU_VIN, False, (), id='explicit-vin-str'),
@@ -65,6 +72,15 @@ def test_parse_normalises(raw, id_type, kind, value, converted, hints):
     pytest.param('VIN: XTA21099043123456', None, 'VIN_CHARS', {}, id='label-belongs-to-detect-not-parse'),
     pytest.param('XTA2109904312345Ж', None, 'VIN_CHARS', {}, id='vin-cyrillic-non-lookalike'),
     pytest.param(RU_VIN, 'FRAME', 'FRAME_FORMAT', {}, id='vin-forced-as-frame'),
+    # A VIN with one character missing or extra is a near-VIN, never a FRAME (issue 11).
+    pytest.param('JTMBD33V00512345', None, 'VIN_LENGTH', {'n': 16}, id='near-vin-16-not-a-frame'),
+    pytest.param('JTMBD33V00512345', 'FRAME', 'VIN_LENGTH', {'n': 16}, id='near-vin-16-forced-as-frame'),
+    pytest.param('jtmbd33v00512345', 'frame', 'VIN_LENGTH', {'n': 16}, id='near-vin-16-lowercase-frame'),
+    pytest.param('XTA2109904312345', None, 'VIN_LENGTH', {'n': 16}, id='near-vin-16-digits-tail'),
+    pytest.param('JTMBD33V0051234567', 'FRAME', 'VIN_LENGTH', {'n': 18}, id='near-vin-18-forced-as-frame'),
+    pytest.param('MD123456', None, 'FRAME_FORMAT', {}, id='part-number-not-a-frame'),
+    pytest.param('S15012345', None, 'FRAME_FORMAT', {}, id='one-letter-model-needs-the-hyphen'),
+    pytest.param('ZZT240-123', None, 'FRAME_FORMAT', {}, id='frame-serial-too-short'),
     pytest.param('CR-V', None, 'FRAME_FORMAT', {}, id='not-a-frame'),
 ])
 def test_parse_rejects(raw, id_type, code, params):
@@ -110,3 +126,44 @@ def test_parse_is_idempotent(raw, id_type):
     assert ident.value == ident.value.upper() and ' ' not in ident.value
     if ident.kind is IdType.VIN:
         assert len(ident.value) == 17 and not set(ident.value) & set('IOQ')
+
+
+_VIN_CHARS = st.sampled_from(list('ABCDEFGHJKLMNPRSTUVWXYZ0123456789'))
+
+
+@settings(max_examples=500, deadline=None)
+@given(vin=st.builds(lambda head, letter, at, tail: head[:at] + letter + head[at:] + tail,
+                     st.text(_VIN_CHARS, min_size=12, max_size=12), st.sampled_from(list('ABCDEFGHJKLMNPRSTUVWXYZ')),
+                     st.integers(0, 12), st.text(st.sampled_from(list('0123456789')), min_size=4, max_size=4)),
+       drop=st.integers(0, 12),
+       id_type=st.sampled_from([None, 'FRAME', 'VIN']))
+def test_vin_missing_a_character_is_never_a_frame(vin, drop, id_type):
+    """Dropping one character of a VIN (not one of the last four digits) gives VIN_LENGTH, and detect() asks."""
+    near = vin[:drop] + vin[drop + 1:]
+    assume(vin_shaped(near))  # dropping the only letter leaves a number, not a near-VIN
+    if is_frame(near):  # a genuine frame shape (e.g. ABCD123EF1234567) stays a frame: the rule is the shape
+        assert parse(near, id_type if id_type != 'VIN' else 'FRAME').kind is IdType.FRAME
+        return
+    with pytest.raises(InvalidIdentifier) as info:
+        parse(near, id_type)
+    assert (info.value.code, info.value.params) == ('VIN_LENGTH', {'n': 16})
+    found = detect(f'кузов {near}')
+    assert found.identifiers == () and found.reason == Reason.ALMOST_VIN
+
+
+@settings(max_examples=500, deadline=None)
+@given(raw=st.text(_ID_CHARS, min_size=8, max_size=24))
+def test_parse_and_detect_share_the_frame_rule(raw):
+    """parse() says FRAME exactly when is_frame() does; a frame detect() finds is one parse() accepts."""
+    try:
+        ident = parse(raw)
+    except InvalidIdentifier:
+        ident = None
+    value = ident.value if ident else None
+    if ident and ident.kind is IdType.FRAME:
+        assert is_frame(value)
+    for found in detect(f'кузов {raw}').identifiers:
+        again = parse(found.value, found.kind)
+        assert again.cache_key == found.cache_key
+        assert found.kind is IdType.VIN or is_frame(found.value)
+        assert found.kind is IdType.FRAME or VIN_ALPHABET.match(found.value)

@@ -18,7 +18,7 @@ TAG_COLORS = {'VERIFIED_MATCH': 'positive', 'MISMATCH': 'negative', 'UNVERIFIED'
 def _field(label: str, value: str | None, *, mono: bool = False, mark: str | None = None) -> None:
     with ui.column().classes('gap-0'):
         ui.label(label).classes('label')
-        el = ui.label(value or '—').classes('mono' if mono else '')
+        el = ui.label(value or '—').classes('mono' if mono and value else 'text-body2')
         if mark:
             el.mark(mark)
 
@@ -30,12 +30,13 @@ def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | N
               on_refresh: Action | None = None) -> None:
     """Render one case; without `on_retry` / `on_refresh` (viewers) the card has no action buttons."""
     result = case.result or {}
-    with ui.card().classes('case-card w-full').mark(f'case-card case-{case.id} case-{case.status}'):
+    with ui.card().classes(f'case-card case-{case.status} w-full') \
+            .mark(f'case-card case-{case.id} case-{case.status}'):
         with ui.row().classes('w-full items-center justify-between'):
             with ui.row().classes('items-center gap-2'):
                 ui.badge(t(f'status.{case.status}'), color=STATUS_COLORS.get(case.status, 'grey')) \
                     .mark('case-status')
-                ui.label(f'{case.id_type} {case.value}').classes('mono font-medium')
+                ui.label(f'{case.id_type} {case.value}').classes('mono font-medium break-all')
                 if case.tag:
                     ui.label(t('case.tag', tag=case.tag)).classes('text-sm text-grey-8')
                 if case.from_cache and case.cached_at:
@@ -82,11 +83,13 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
     evidence = result.get('evidence') or {}
     outcome = case.outcome or ''
     ui.label(t(f'outcome.{outcome}')).classes('text-sm text-grey-8').mark('case-outcome')
-    with ui.row().classes('w-full gap-8 items-start'):
+    with ui.row().classes('w-full gap-x-8 gap-y-2 items-start'):
         car = ' '.join(v for v in (vehicle.get('make'), vehicle.get('model')) if v)
         extra = ', '.join(v for v in (vehicle.get('year'), vehicle.get('engine'), vehicle.get('body')) if v)
         _field(t('case.vehicle'), car + (f' ({extra})' if extra else ''), mark='case-vehicle')
-        _field(t('case.gearbox'), gearbox.get('model') or t('case.no_gearbox'), mono=True, mark='case-gearbox')
+        # «КПП на странице не указана» is a sentence, not a code: monospace only for a real model.
+        _field(t('case.gearbox'), gearbox.get('model') or t('case.no_gearbox'), mono=bool(gearbox.get('model')),
+               mark='case-gearbox')
         _field(t('case.factory_code'), gearbox.get('factory_code'), mono=True, mark='case-factory-code')
         with ui.column().classes('gap-0'):
             ui.label(t('case.oem')).classes('label')

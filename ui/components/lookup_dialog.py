@@ -32,9 +32,10 @@ def describe(value: str) -> tuple[bool, str]:
 
 def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[None]], *, value: str = '') -> None:
     actor = current_actor()
-    with ui.dialog() as dialog, ui.card().classes('w-[32rem]').mark('lookup-dialog'):
+    with ui.dialog() as dialog, ui.card().classes('w-[32rem] max-w-full').mark('lookup-dialog'):
         ui.label(t('lookup.dialog')).classes('text-lg')
-        vin = ui.input(t('lookup.value'), value=value).props('autofocus outlined stack-label').classes('w-full mono') \
+        vin = ui.input(t('lookup.value'), value=value).props('autofocus outlined stack-label input-class=mono') \
+            .classes('w-full') \
             .mark('lookup-value')
         hint = ui.label('').classes('text-sm').mark('lookup-hint')
         tag = ui.input(t('lookup.tag')).props('outlined dense stack-label').classes('w-full').mark('lookup-tag')
@@ -48,6 +49,11 @@ def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[Non
             return ok
 
         async def submit() -> None:
+            error.text = ''
+            if not (vin.value or '').strip():
+                # An empty (or whitespace-only) submit says what is missing instead of doing nothing.
+                error.text = t('err.EMPTY')
+                return
             if not validate():
                 return
             try:

@@ -8,6 +8,7 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
+from ui.components.empty_state import filtered_empty_state, footer_texts
 from ui.formatting import when
 from ui.i18n import error_text, t
 from ui.session import current_actor
@@ -23,6 +24,11 @@ def _ttl_left(expires_at) -> str:  # noqa: ANN001
     return t('cache.ttl_hours', h=secs // 3600, m=secs % 3600 // 60)
 
 
+WIDE = {'classes': 'gt-sm', 'headerClasses': 'gt-sm'}
+"""Column props for the secondary columns: a phone shows identifier, OEM and the action (and the
+gearbox from 600 px up)."""
+
+
 def register() -> None:
     @ui.page('/cache')
     async def cache_page() -> None:
@@ -31,35 +37,46 @@ def register() -> None:
             with ui.row().classes('w-full items-center gap-3'):
                 ui.label(t('cache.title')).classes('text-xl font-medium')
                 search = ui.input(placeholder=t('cache.search')).props('clearable dense outlined debounce=300') \
-                    .classes('w-80').mark('cache-search')
+                    .classes('w-full sm:w-80').mark('cache-search')
                 total_label = ui.label('').classes('text-sm text-grey-7').mark('cache-total')
                 ui.space()
+                # Viewers get no controls they cannot use (the service refuses them anyway).
                 sel_button = ui.button('', icon='delete_sweep', on_click=lambda: confirm(selected_keys())) \
                     .props('outline no-caps').mark('cache-invalidate-selected')
+                sel_button.set_visibility(actor.can_lookup)
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
                 if actor.is_admin:
                     ui.button(t('cache.invalidate_all'), icon='delete_forever', color='negative',
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
             columns = [
                 {'name': 'value', 'label': t('cache.key'), 'field': 'value', 'align': 'left', 'sortable': True},
-                {'name': 'make', 'label': t('cache.make'), 'field': 'make', 'align': 'left', 'sortable': True},
-                {'name': 'model', 'label': t('cache.model'), 'field': 'model', 'align': 'left'},
+                {'name': 'make', 'label': t('cache.make'), 'field': 'make', 'align': 'left', 'sortable': True,
+                 **WIDE},
+                {'name': 'model', 'label': t('cache.model'), 'field': 'model', 'align': 'left', **WIDE},
                 {'name': 'gearbox_model', 'label': t('cache.gearbox'), 'field': 'gearbox_model', 'align': 'left',
-                 'sortable': True},
+                 'sortable': True, 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
                 {'name': 'oem', 'label': t('cache.oem'), 'field': 'oem', 'align': 'left', 'sortable': True},
                 {'name': 'outcome', 'label': t('cache.outcome'), 'field': 'outcome', 'align': 'left',
-                 'sortable': True},
+                 'sortable': True, **WIDE},
                 {'name': 'fetched_at', 'label': t('cache.fetched'), 'field': 'fetched', 'align': 'left',
-                 'sortable': True},
+                 'sortable': True, **WIDE},
                 {'name': 'expires_at', 'label': t('cache.expires'), 'field': 'expires', 'align': 'left',
-                 'sortable': True},
-                {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left'},
+                 'sortable': True, **WIDE},
+                {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left', **WIDE},
                 {'name': 'actions', 'label': '', 'field': 'key'},
             ]
-            table = ui.table(columns=columns, rows=[], row_key='key', selection='multiple',
+            table = ui.table(columns=columns, rows=[], row_key='key',
+                             selection='multiple' if actor.can_lookup else None,
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
                                          'rowsNumber': 0}) \
                 .classes('w-full').props('flat bordered dense').mark('cache-table')
+
+            def show_empty(filtered: bool) -> None:
+                filtered_empty_state(table, filtered, text=t('cache.empty'), hint=t('cache.empty_hint'),
+                                     icon='inventory_2')
+
+            show_empty(False)
+            footer_texts(table)
             if actor.can_lookup:
                 # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
                 table.add_slot('body-cell-actions', f'''
@@ -93,6 +110,7 @@ def register() -> None:
                            'ttl': _ttl_left(r.expires_at)} for r in res.items]
             table.pagination = {**p, 'rowsNumber': res.total}
             table.selected = [r for r in table.selected if any(x['key'] == r['key'] for x in table.rows)]
+            show_empty(bool(search.value))
             table.update()
             total_label.text = t('cache.total', n=res.total)
             update_sel_button()

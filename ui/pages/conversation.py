@@ -44,11 +44,13 @@ def register() -> None:
                     ui.button(t('lookup.button'), icon='search',
                               on_click=lambda: open_lookup_dialog(conversation_id, refresh_cases)) \
                         .mark('lookup-button')
-            with ui.row().classes('w-full gap-4 items-start no-wrap'):
-                with ui.card().classes('w-5/12 min-w-[320px]'):
+            # Two columns from Tailwind's `md` up; on a phone one column with the lookups first: the manager
+            # answering from a phone comes for the result (the customer's message is one scroll below).
+            with ui.element('div').classes('w-full flex flex-col md:flex-row gap-4 items-stretch md:items-start'):
+                with ui.card().classes('w-full md:w-5/12 md:min-w-[320px] order-last md:order-first'):
                     ui.label(t('conv.messages')).classes('font-medium')
                     messages_box = ui.column().classes('w-full gap-2').mark('messages')
-                with ui.column().classes('flex-1 gap-3').mark('cases'):
+                with ui.column().classes('w-full md:flex-1 min-w-0 gap-3').mark('cases'):
                     ui.label(t('conv.lookups')).classes('font-medium')
                     cases_box = ui.column().classes('w-full gap-3')
 

@@ -6,6 +6,7 @@ from nicegui import run, ui
 
 from lookup import service
 from ui import live
+from ui.components.empty_state import filtered_empty_state, footer_texts
 from ui.formatting import ago
 from ui.i18n import t
 from ui.session import current_actor
@@ -21,7 +22,7 @@ def register() -> None:
         with frame(t('conv.title')):
             with ui.row().classes('w-full items-center gap-3'):
                 search = ui.input(placeholder=t('conv.search')).props('clearable dense outlined debounce=300') \
-                    .classes('w-96').mark('conv-search')
+                    .classes('w-full sm:w-96').mark('conv-search')
                 status = ui.select({'': '—', 'pending': t('status.pending'), 'running': t('status.running'),
                                     'completed': t('status.completed'), 'failed': t('status.failed')},
                                    value='', label=t('conv.filter_status')).props('dense outlined').classes('w-48')
@@ -29,15 +30,24 @@ def register() -> None:
                 unread = ui.checkbox(t('conv.unread'))
             columns = [
                 {'name': 'customer', 'label': t('conv.customer'), 'field': 'customer', 'align': 'left'},
-                {'name': 'channel', 'label': t('conv.channel'), 'field': 'channel', 'align': 'left'},
+                {'name': 'channel', 'label': t('conv.channel'), 'field': 'channel', 'align': 'left',
+                 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},  # phones: customer, last message, status, when
                 {'name': 'last', 'label': t('conv.last'), 'field': 'last', 'align': 'left',
-                 'classes': 'ellipsis', 'style': 'max-width: 520px'},
-                {'name': 'status', 'label': t('conv.status'), 'field': 'status', 'align': 'left'},
-                {'name': 'when', 'label': t('conv.when'), 'field': 'when', 'align': 'left'},
+                 'classes': 'ellipsis', 'style': 'max-width: min(520px, 28vw)'},
+                {'name': 'status', 'label': t('conv.status'), 'field': 'status', 'align': 'left',
+                 'classes': 'whitespace-normal'},  # «в очереди» wraps instead of pushing the table wider
+                {'name': 'when', 'label': t('conv.when'), 'field': 'when', 'align': 'left',
+                 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
             ]
             table = ui.table(columns=columns, rows=[], row_key='id',
                              pagination={'page': 1, 'rowsPerPage': PAGE_SIZE, 'rowsNumber': 0}) \
                 .classes('w-full cursor-pointer').props('flat bordered dense').mark('conversations')
+
+            def show_empty(filtered: bool) -> None:
+                filtered_empty_state(table, filtered, text=t('conv.empty'), hint=t('conv.empty_hint'), icon='forum')
+
+            show_empty(False)
+            footer_texts(table)
 
             async def load(pagination: dict | None = None) -> None:
                 p = pagination or table.pagination
@@ -55,10 +65,11 @@ def register() -> None:
                                                       if c.last_lookup_status else '—'),
                                'when': ago(c.last_message_at), 'unread': c.unread_count} for c in res.items]
                 table.pagination = {**p, 'rowsNumber': res.total}
+                show_empty(bool(search.value or status.value or clar.value or unread.value))
                 table.update()
 
             table.add_slot('body-cell-customer', '''
-                <q-td :props="props" :class="props.row.unread ? 'text-weight-bold' : ''">
+                <q-td :props="props" class="whitespace-normal" :class="props.row.unread ? 'text-weight-bold' : ''">
                   {{ props.row.customer }}
                   <q-badge v-if="props.row.unread" color="accent" rounded class="q-ml-xs">
                     {{ props.row.unread }}</q-badge>

@@ -31,9 +31,9 @@ def register() -> None:
                                'yAxis': {'type': 'value', 'minInterval': 1},
                                'series': [{'type': 'bar', 'data': [], 'itemStyle': {'color': '#1f5f8b'}}]}) \
                 .classes('w-full h-56').mark('per-hour-chart')
-            with ui.row().classes('w-full gap-4 items-start no-wrap'):
-                reasons = ui.column().classes('w-1/3')
-                latest = ui.column().classes('flex-1')
+            with ui.element('div').classes('w-full flex flex-col md:flex-row gap-4 items-start'):  # phones: stacked
+                reasons = ui.column().classes('w-full md:w-1/3')
+                latest = ui.column().classes('w-full md:flex-1')
 
         async def refresh() -> None:
             d = await run.io_bound(stats.dashboard, actor)
