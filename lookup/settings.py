@@ -41,14 +41,27 @@ class Settings(BaseSettings):
     block_assets: bool = True
     """Abort image/font/media requests during lookups (they carry no data we read)."""
 
-    lookup_deadline_s: float = Field(90.0, gt=0)
-    """Hard wall-clock deadline of one lookup attempt; the browser is killed when it passes."""
+    lookup_deadline_s: float = Field(45.0, gt=0)
+    """Hard wall-clock deadline of one lookup attempt; the browser is killed when it passes. 45 s: the old scraper's
+    14-70 s on the live site were mostly fixed sleeps (8 s waits + 3 s per page, a 35-45 s fallback detour); waiting
+    for conditions the slowest real path (site + fallback) needs ~30 s, so 45 s leaves headroom while a hanging site
+    holds a worker for 45 s, not 90 (docs/decisions.md)."""
     lookup_retries: int = Field(2, ge=0)
     """Retries of transient outcomes (SITE_ERROR, TIMEOUT, BLOCKED). The only retry layer."""
     lookup_retry_delay_s: float = Field(5.0, ge=0)
     """First retry delay; doubles on each further retry."""
     site_concurrency: int = Field(1, ge=1)
     """At most this many concurrent browser sessions per site across all workers."""
+
+    # Site circuit breaker and evidence retention (issue 10 #10, #12; lookup/breaker.py, lookup/evidence.py).
+    site_breaker_failures: int = Field(3, ge=1)
+    """Consecutive transient outcomes (TIMEOUT, SITE_ERROR, BLOCKED) of different lookups that pause a site."""
+    site_breaker_cooldown_s: float = Field(120.0, gt=0)
+    """How long a site is paused after timeouts / site errors; then one probe lookup may re-open it."""
+    site_breaker_blocked_cooldown_s: float = Field(1800.0, gt=0)
+    """The pause after the site BLOCKED us (captcha, 403): far longer, hammering a block only prolongs it."""
+    evidence_retention_days: float = Field(14.0, gt=0)
+    """Screenshots and HTML snapshots of lookups are deleted after this many days (by the worker's sweep)."""
 
     cache_ttl_days: float = Field(30.0, gt=0)
     """How long a definitive result is served from the cache."""

@@ -98,6 +98,8 @@ class SiteState(SQLModel, table=True):
     site: str = Field(primary_key=True, max_length=16)
     failures: int = 0
     """Consecutive transient outcomes (TIMEOUT, SITE_ERROR, BLOCKED); any definitive answer resets it."""
+    last_key: str | None = Field(default=None, max_length=48)
+    """The cache key of the last counted failure: retries of one lookup count once (one bad page is not the site)."""
     open_until: datetime | None = Field(default=None, sa_type=TZDateTime)
     """Paused until then; afterwards one probe lookup may try the site."""
     reason: str | None = Field(default=None, max_length=24)

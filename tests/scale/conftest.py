@@ -33,3 +33,23 @@ def backend(request, tmp_path: Path, monkeypatch) -> Iterator[str]:  # noqa: ANN
     db.get_engine.cache_clear()
     get_settings.cache_clear()
     os.environ.pop('DATABASE_URL', None)
+
+
+@pytest.fixture
+def queue() -> Iterator[list[int]]:
+    """The service's queue, as a list of the case ids it enqueued."""
+    from lookup import service
+    enqueued: list[int] = []
+    service.set_enqueuer(enqueued.append)
+    yield enqueued
+    service.set_enqueuer(None)
+
+
+@pytest.fixture
+def manager(backend: str, queue: list[int]):  # noqa: ANN201
+    """The demo manager (tenant, users, conversations seeded) as an Actor."""
+    from lookup import auth, demo
+    from lookup.db import session_scope
+    demo.seed()
+    with session_scope() as s:
+        return auth.actor_for_token(session=s, token=demo.DEMO_API_TOKEN)

@@ -36,6 +36,7 @@ def upgrade() -> None:
     op.create_table('site_state',
     sa.Column('site', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('last_key', sqlmodel.sql.sqltypes.AutoString(length=48), nullable=True),
     sa.Column('open_until', models.dbtypes.TZDateTime(timezone=True), nullable=True),
     sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=True),
     sa.Column('probe_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
