@@ -123,6 +123,25 @@ EN = {
     'dash.total': 'Lookups in 24 h', 'dash.hit_rate': 'Cache hit rate', 'dash.failures_by_reason':
         'Failures by reason', 'dash.latest_failures': 'Latest failures',
 }
+# Issue 10 (scale): what a running lookup waits for, the site breaker, the dashboard's site tile.
+RU.update({
+    'wait.opening': 'открываем сайт: ждём ответа podzamenu.ru (не дольше {s} с)',
+    'wait.navigating': 'ищем КПП: ждём каталог автомобиля на сайте (не дольше {s} с)',
+    'wait.parsing': 'разбираем страницу: ждём данные автомобиля (не дольше {s} с)',
+    'wait.fallback': 'запасной сайт: ждём ответа китайавто.рус (не дольше {s} с)',
+    'stage.site_paused': 'сайт недоступен, повтор в {time}',
+    'dash.site': 'Сайт {site}', 'dash.site_closed': 'работает', 'dash.site_open': 'пауза до {time}',
+    'dash.site_probing': 'пробный поиск',
+})
+EN.update({
+    'wait.opening': 'opening the site: waiting for podzamenu.ru to answer (at most {s} s)',
+    'wait.navigating': 'finding the gearbox: waiting for the vehicle catalogue (at most {s} s)',
+    'wait.parsing': 'reading the page: waiting for the vehicle data (at most {s} s)',
+    'wait.fallback': 'fallback site: waiting for китайавто.рус to answer (at most {s} s)',
+    'stage.site_paused': 'site unavailable, retry at {time}',
+    'dash.site': 'Site {site}', 'dash.site_closed': 'working', 'dash.site_open': 'paused until {time}',
+    'dash.site_probing': 'probe lookup',
+})
 LANGS = {'ru': RU, 'en': EN}
 
 

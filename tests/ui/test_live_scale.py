@@ -1,0 +1,97 @@
+"""Issue 10 #8-#10 through NiceGUI's simulated user: pages refresh only for their own tenant and coalesce bursts of
+events; the language switch does not write on the event loop; the dashboard shows the site breaker."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from nicegui.testing import User
+
+from lookup import breaker, events, service, stats
+from lookup.errors import Outcome
+from lookup.settings import get_settings
+from tests.ui.conftest import eventually
+from ui import live
+
+OWN, OTHER = 1, 999
+
+
+def _counting(monkeypatch, module, name: str) -> list[int]:  # noqa: ANN001
+    calls: list[int] = []
+    real = getattr(module, name)
+
+    def counted(*a, **kw):  # noqa: ANN002, ANN003, ANN202
+        calls.append(1)
+        return real(*a, **kw)
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def _refreshing() -> bool:
+    return any(t.get_name() == 'coalesced-refresh' and not t.done() for t in asyncio.all_tasks())
+
+
+async def _settled() -> None:
+    await eventually(lambda: not _refreshing())
+
+
+@pytest.mark.parametrize(('path', 'module', 'name', 'change'), [
+    ('/', service, 'list_conversations', dict(kind='message', conversation_id=1)),
+    ('/', service, 'list_conversations', dict(kind='case', status='completed', case_id=1)),
+    ('/dashboard', stats, 'dashboard', dict(kind='case', status='completed', case_id=1)),
+    ('/cache', service, 'cache_page', dict(kind='case', status='failed', case_id=1)),
+], ids=['conversations-messages', 'conversations-cases', 'dashboard', 'cache'])
+async def test_a_page_refreshes_for_its_own_tenant_only_and_a_burst_is_one_or_two_refreshes(
+        manager: User, monkeypatch, path: str, module, name: str, change: dict) -> None:  # noqa: ANN001
+    await manager.open(path)
+    await _settled()
+    calls = _counting(monkeypatch, module, name)
+
+    for _ in range(30):  # another tenant's activity: nothing to do for this page
+        live.changed.emit(events.Change(tenant_id=OTHER, **change))
+    assert not _refreshing() and calls == []
+
+    for _ in range(30):  # a burst of this tenant's changes
+        live.changed.emit(events.Change(tenant_id=OWN, **change))
+    await eventually(lambda: len(calls) >= 1)
+    await _settled()
+    assert 1 <= len(calls) <= 2, f'{len(calls)} refreshes for one burst'
+
+
+async def test_stage_steps_do_not_reload_the_conversation_list(manager: User, monkeypatch) -> None:  # noqa: ANN001
+    await _settled()
+    calls = _counting(monkeypatch, service, 'list_conversations')
+    for stage in ('opening', 'navigating', 'parsing') * 10:
+        live.changed.emit(events.Change(kind='case', tenant_id=OWN, case_id=1, status='running', stage=stage))
+    with pytest.raises(AssertionError):  # no reload shows up (handlers could also be scheduled tasks: give them 1 s)
+        await eventually(lambda: calls, timeout=1.0)
+
+
+async def test_the_language_switch_writes_off_the_event_loop(manager: User, monkeypatch) -> None:  # noqa: ANN001
+    from lookup import users
+    threads: list[threading.Thread] = []
+    real = users.set_locale
+
+    def recording(actor, lang: str) -> None:  # noqa: ANN001
+        threads.append(threading.current_thread())
+        real(actor, lang)
+    monkeypatch.setattr(users, 'set_locale', recording)
+    manager.find(marker='lang-switch').click()
+    await eventually(lambda: threads)
+    assert threads[0] is not threading.main_thread(), 'the database write ran on the event loop thread'
+    await manager.should_see('Conversations', retries=50)
+    manager.find(marker='lang-switch').click()  # back to Russian: the locale is stored on the shared demo user
+    await manager.should_see('Диалоги', retries=50)
+
+
+async def test_the_dashboard_shows_a_paused_site(manager: User) -> None:
+    for i in range(get_settings().site_breaker_failures):
+        breaker.record('podzamenu', Outcome.TIMEOUT, cache_key=f'VIN:UI{i}', worker='w-ui')
+    try:
+        await manager.open('/dashboard')
+        await manager.should_see('пауза до')
+        await manager.should_see('Сайт podzamenu')
+    finally:
+        breaker.record('podzamenu', Outcome.FOUND, cache_key='VIN:UI-OK', worker='w-ui')
