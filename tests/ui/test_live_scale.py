@@ -95,3 +95,20 @@ async def test_the_dashboard_shows_a_paused_site(manager: User) -> None:
         await manager.should_see('Сайт podzamenu')
     finally:
         breaker.record('podzamenu', Outcome.FOUND, cache_key='VIN:UI-OK', worker='w-ui')
+
+
+async def test_detection_in_a_message_runs_off_the_event_loop(manager: User, conversation_id: int,  # noqa: ANN001
+                                                              monkeypatch) -> None:
+    from lookup import detect
+    threads: list[threading.Thread] = []
+    real = detect.detect
+
+    def recording(text: str):  # noqa: ANN202
+        threads.append(threading.current_thread())
+        return real(text)
+    monkeypatch.setattr(detect, 'detect', recording)
+    await manager.open(f'/conversations/{conversation_id}')
+    await manager.should_see(marker='message')
+    manager.find(marker='message-lookup').click()
+    await eventually(lambda: threads)
+    assert all(th is not threading.main_thread() for th in threads)
