@@ -97,8 +97,13 @@ async def test_the_dashboard_shows_a_paused_site(manager: User) -> None:
         breaker.record('podzamenu', Outcome.FOUND, cache_key='VIN:UI-OK', worker='w-ui')
 
 
-async def test_detection_in_a_message_runs_off_the_event_loop(manager: User, conversation_id: int,  # noqa: ANN001
-                                                              monkeypatch) -> None:
+async def test_detection_in_a_message_runs_off_the_event_loop(manager: User, monkeypatch) -> None:  # noqa: ANN001
+    from sqlmodel import select
+
+    from lookup.db import session_scope
+    from models import Message
+    with session_scope() as s:  # a demo conversation with a customer message (no new rows: other tests count them)
+        conversation_id = s.exec(select(Message.conversation_id).where(Message.direction == 'in')).first()
     from lookup import detect
     threads: list[threading.Thread] = []
     real = detect.detect
