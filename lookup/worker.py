@@ -148,7 +148,7 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
 
     admission = breaker.admit(SITE, wid, settings=settings)
     if not admission.allowed:
-        _pause(key, admission.retry_at)
+        _pause(key, admission.retry_at, wid)
         raise SitePaused(admission.retry_at)
     visited = False
     with site_slot(SITE, settings, timeout=slot_timeout(settings), holder=wid) as got_slot:
@@ -164,8 +164,9 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
     if visited:
         evidence.keep(result, settings=settings)
         try:
-            breaker.record(result.evidence.source or SITE, result.outcome, cache_key=key, worker=wid,
-                           settings=settings)
+            # A transient failure on the fallback site says nothing about podzamenu.ru; any answer says it works.
+            if not (result.outcome.transient and result.evidence.source not in (None, SITE)):
+                breaker.record(SITE, result.outcome, cache_key=key, worker=wid, settings=settings)
         except Exception as exc:  # noqa: BLE001  (the breaker is protection, not a reason to lose the result)
             logger.warning('case %s: could not record the outcome for the breaker: %s', case_id, exc)
     _record(key, result, retries_left=retries_left, settings=settings)
@@ -173,11 +174,13 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
         release_paused()
 
 
-def _pause(key: str, retry_at: datetime) -> None:
+def _pause(key: str, retry_at: datetime, wid: str) -> None:
     """The site is paused: the key's cases wait, showing when the next try is (no worker holds them meanwhile)."""
     with session_scope() as s:
         waiting = cases.active_for_key(session=s, cache_key=key, for_update=True)
         for c in waiting:
+            if c.worker_id == wid:
+                c.attempts = max(0, c.attempts - 1)  # the claim counted a site visit that did not happen
             c.status, c.stage, c.next_attempt_at = CaseStatus.PENDING, PAUSED, retry_at
             c.worker_id, c.lease_until, c.updated_at = None, None, utcnow()
     for c in waiting:

@@ -90,6 +90,7 @@ def test_a_worker_does_not_visit_a_paused_site_and_the_case_says_when_it_retries
     with session_scope() as s:
         row = s.get(LookupCase, case.id)
     assert (row.status, row.stage, row.worker_id) == ('pending', 'site_paused', None)
+    assert row.attempts == 0, 'no site visit happened'
     assert row.next_attempt_at == paused.value.retry_at
     out = service.get_case(manager, case.id)
     assert out.next_attempt_at == paused.value.retry_at
