@@ -125,16 +125,25 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
             logger.info('case %s is final or already being looked up; nothing to do', case_id)
             return
         key, force = case.cache_key, case.force_refresh
-        waiting = cases.set_stage(session=s, cache_key=key, stage='opening')
         hit = None if force else cache.get_fresh(session=s, cache_key=key)
         if hit is not None:  # another job filled the cache while this one waited in the queue
             result = LookupResult.model_validate(hit.result)
+            waiting = cases.active_for_key(session=s, cache_key=key)
             for c in waiting:
                 cases.finish_from_result(c, result, cache_row=hit, from_cache=True)
+    if hit is not None:
+        for c in waiting:
+            notify(c)
+        return
+    # The site's breaker first (its own transaction: on SQLite the claim above held the write lock until commit).
+    admission = breaker.admit(SITE, wid, settings=settings)
+    if not admission.allowed:
+        _pause(key, admission.retry_at, wid)
+        raise SitePaused(admission.retry_at)
+    with session_scope() as s:
+        waiting = cases.set_stage(session=s, cache_key=key, stage='opening')
     for c in waiting:
         notify(c)
-    if hit is not None:
-        return
 
     ident = parse(case.value, case.id_type)
 
@@ -146,10 +155,6 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
         except Exception as exc:  # noqa: BLE001  (progress is cosmetic: a database blip must not fail the lookup)
             logger.warning('case %s: could not record stage %s: %s', case_id, stage, exc)
 
-    admission = breaker.admit(SITE, wid, settings=settings)
-    if not admission.allowed:
-        _pause(key, admission.retry_at, wid)
-        raise SitePaused(admission.retry_at)
     visited = False
     with site_slot(SITE, settings, timeout=slot_timeout(settings), holder=wid) as got_slot:
         if not got_slot:
