@@ -169,8 +169,11 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
     if visited:
         evidence.keep(result, settings=settings)
         try:
-            # A transient failure on the fallback site says nothing about podzamenu.ru; any answer says it works.
-            if not (result.outcome.transient and result.evidence.source not in (None, SITE)):
+            # A transient failure on the fallback site, or of our own browser (crash, failed launch, engine bug),
+            # says nothing about podzamenu.ru; any answer says it works.
+            flags = result.evidence.flags
+            ours = flags.get('browserCrashed') or flags.get('engineError')
+            if not (result.outcome.transient and (ours or result.evidence.source not in (None, SITE))):
                 breaker.record(SITE, result.outcome, cache_key=key, worker=wid, settings=settings)
         except Exception as exc:  # noqa: BLE001  (the breaker is protection, not a reason to lose the result)
             logger.warning('case %s: could not record the outcome for the breaker: %s', case_id, exc)

@@ -117,3 +117,25 @@ async def test_detection_in_a_message_runs_off_the_event_loop(manager: User, mon
     manager.find(marker='message-lookup').click()
     await eventually(lambda: threads)
     assert all(th is not threading.main_thread() for th in threads)
+
+
+async def test_cards_say_what_they_wait_for(manager: User) -> None:
+    """A running card names what it waits for and the deadline; a paused site's card says when it retries."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from lookup.db import session_scope
+    from models import LookupCase, Message
+    from models.dbtypes import utcnow
+    retry_at = utcnow() + timedelta(minutes=3)
+    with session_scope() as s:
+        conv = s.exec(select(Message.conversation_id).where(Message.direction == 'in')).first()
+        for value, status, stage, at in (('WVWZZZ1KZ8W000001', 'running', 'opening', None),
+                                         ('WVWZZZ1KZ8W000002', 'pending', 'site_paused', retry_at)):
+            s.add(LookupCase(tenant_id=OWN, conversation_id=conv, id_type='VIN', raw_value=value, value=value,
+                             cache_key=f'VIN:{value}', status=status, stage=stage, next_attempt_at=at))
+    await manager.open(f'/conversations/{conv}')
+    deadline = f'{get_settings().lookup_deadline_s:.0f}'
+    await manager.should_see(f'открываем сайт: ждём ответа podzamenu.ru (не дольше {deadline} с)')
+    await manager.should_see(f'сайт недоступен, повтор в {retry_at.astimezone().strftime("%H:%M")}')
