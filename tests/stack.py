@@ -138,9 +138,14 @@ def start_stack(*, sandbox_url: str, database_url: str | None = None, redis_url:
         env['REDIS_URL'] = redis_url
     env.update(extra_env or {})
     stack = Stack(url=f'http://127.0.0.1:{port}', env=env)
-    if redis_url and env.get('EMBEDDED_WORKER', '0') in ('0', 'false'):
-        stack.start_worker()  # it migrates a fresh database too (under an advisory lock), so start both at once
-    stack.start_web()
-    # Demo data is seeded at startup; the token works once it is there.
-    wait_until(lambda: stack.api.get('/api/conversations').status_code == 200, 30, 'demo data')
+    try:
+        if redis_url and env.get('EMBEDDED_WORKER', '0') in ('0', 'false'):
+            stack.start_worker()  # it migrates a fresh database too (under an advisory lock), so start both at once
+        stack.start_web()
+        # Demo data is seeded at startup; the token works once it is there.
+        wait_until(lambda: stack.api.get('/api/conversations').status_code == 200, 30, 'demo data')
+    except BaseException:
+        # A stack that failed to start must not live on: its worker would take the next stack's jobs (same DB).
+        stack.close()
+        raise
     return stack
