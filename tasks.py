@@ -19,6 +19,7 @@ from lookup import recovery, worker
 from lookup.db import session_scope
 from lookup.errors import TransientLookupFailure
 from lookup.settings import get_settings
+from models.dbtypes import utcnow
 
 logger = logging.getLogger(__name__)
 settings = get_settings()
@@ -65,6 +66,10 @@ def run_lookup(case_id: int, task=None) -> None:  # noqa: ANN001 (huey passes it
     """Look one case up (and every case coalesced with it). Transient outcomes raise, and Huey retries."""
     try:
         worker.run_case(case_id, retries_left=task.retries if task else 0)
+    except worker.SitePaused as exc:  # not a failure: try again when the cool-down ends (retries untouched)
+        delay = max(1.0, (exc.retry_at - utcnow()).total_seconds())
+        logger.info('case %s: %s; rescheduled in %.0f s', case_id, exc, delay)
+        run_lookup.schedule(args=(case_id,), delay=delay)
     except TransientLookupFailure as exc:
         logger.info('case %s: %s; retrying (%s left)', case_id, exc, task.retries if task else 0)
         raise
@@ -72,13 +77,21 @@ def run_lookup(case_id: int, task=None) -> None:  # noqa: ANN001 (huey passes it
 
 @huey.periodic_task(crontab(minute='*'))
 def sweep() -> None:
-    """Take back cases of dead workers, re-enqueue lost ones, free stale slots, purge expired cache rows."""
+    """Take back cases of dead workers, re-enqueue lost ones, free stale slots, purge expired cache rows and
+    evidence past its retention."""
     recovery.sweep(enqueue=enqueue_case, queued_ids=queued_case_ids)
-    from lookup import cache
+    from lookup import cache, evidence
     with session_scope() as s:
         purged = cache.purge_expired(session=s)
     if purged:
         logger.info('purged %s expired cache rows', purged)
+    try:
+        gone = evidence.purge()
+    except Exception as exc:  # noqa: BLE001  (the next sweep tries again)
+        logger.warning('could not purge old evidence: %s', exc)
+    else:
+        if gone:
+            logger.info('deleted %s evidence file(s) past their retention', gone)
 
 
 _startup_lock = threading.Lock()
@@ -118,6 +131,9 @@ def _requeue_interrupted(_signal, task, *_) -> None:  # noqa: ANN001
 
 def enqueue_case(case_id: int) -> None:
     run_lookup(case_id)
+
+
+worker.set_enqueuer(enqueue_case)
 
 
 def queued_case_ids() -> set[int]:

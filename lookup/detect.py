@@ -102,9 +102,15 @@ class _Token:
         return cls(raw, m.start(), m.end(), value, compact, latin, case, piece)
 
 
+MAX_SCAN_CHARS = 2000
+"""Only the start of a message is searched: the scan is linear but costs ~25 µs per character in CPython (a crafted
+10,000-character message took 0.2-0.5 s), and a customer's VIN comes in a short message, not after page 3."""
+
+
 def detect(text: str) -> Detection:
     """Find the VIN / frame numbers in a message and say whether a lookup can start on its own."""
     text = text if isinstance(text, str) else ('' if text is None else str(text))
+    text = text[:MAX_SCAN_CHARS]
     text = _INVISIBLE.sub('', text)  # copied from a messenger: invisible marks would split a VIN in two
     tokens = [_Token.of(m) for m in _TOKEN.finditer(text)]
     used: set[int] = set()

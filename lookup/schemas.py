@@ -34,6 +34,8 @@ class CaseOut(BaseModel):
     started_at: datetime | None
     finished_at: datetime | None
     updated_at: datetime
+    next_attempt_at: datetime | None = None
+    """When a waiting case is tried again (stage `retry_wait`, or `site_paused`: the site's breaker is open)."""
 
     @classmethod
     def of(cls, case: LookupCase) -> CaseOut:
@@ -46,7 +48,7 @@ class CaseOut(BaseModel):
                    else None,
                    attempts=case.attempts, from_cache=case.from_cache, cached_at=case.result_fetched_at,
                    created_at=case.created_at, started_at=case.started_at, finished_at=case.finished_at,
-                   updated_at=case.updated_at)
+                   updated_at=case.updated_at, next_attempt_at=case.next_attempt_at)
 
 
 class ConversationOut(BaseModel):

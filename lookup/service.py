@@ -70,7 +70,7 @@ def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: st
         raise Forbidden('Viewers cannot start lookups.')
     ident = identifiers.parse(value, id_type)
     settings = get_settings()
-    enqueue = False
+    enqueue = attached = False
     with session_scope() as s:
         conv = _conversation(s, actor, conversation_id)
         hit = None if force_refresh else cache.get_fresh(session=s, cache_key=ident.cache_key)
@@ -87,13 +87,23 @@ def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: st
             active = [c for c in cases.active_for_key(session=s, cache_key=ident.cache_key) if c.id != case.id]
             if active:  # coalesce: the job already under way completes this case too
                 case.status, case.stage = active[0].status, active[0].stage
+                attached = True
             else:
                 enqueue = True
         conv.last_lookup_status = case.status
-    if enqueue:
+    if enqueue or (attached and _unattended(case)):
         _enqueue_or_park(case)
     _notify(case)
     return get_case(actor, case.id)
+
+
+def _unattended(case: LookupCase) -> bool:
+    """Issue 10 #11 (scale engineer; mirror of worker._record's second pass): checked after the attach committed.
+    When no worker runs the key any more, the visit we attached to finished in between: run this case itself."""
+    with session_scope() as s:
+        mine = s.get(LookupCase, case.id)
+        return mine is not None and mine.status in ACTIVE_STATUSES and not any(
+            c.status == 'running' and c.worker_id for c in cases.active_for_key(session=s, cache_key=case.cache_key))
 
 
 def _enqueue_or_park(case: LookupCase) -> None:

@@ -32,6 +32,16 @@ class Settings(EngineSettings):
     site_concurrency: int = Field(1, ge=1)
     """At most this many concurrent browser sessions per site across all workers."""
 
+    # Site circuit breaker and evidence retention (issue 10 #10, #12; lookup/breaker.py, lookup/evidence.py).
+    site_breaker_failures: int = Field(3, ge=1)
+    """Consecutive transient outcomes (TIMEOUT, SITE_ERROR, BLOCKED) of different lookups that pause a site."""
+    site_breaker_cooldown_s: float = Field(120.0, gt=0)
+    """How long a site is paused after timeouts / site errors; then one probe lookup may re-open it."""
+    site_breaker_blocked_cooldown_s: float = Field(1800.0, gt=0)
+    """The pause after the site BLOCKED us (captcha, 403): far longer, hammering a block only prolongs it."""
+    evidence_retention_days: float = Field(14.0, gt=0)
+    """Screenshots and HTML snapshots of lookups are deleted after this many days (by the worker's sweep)."""
+
     cache_ttl_days: float = Field(30.0, gt=0)
     """How long a definitive result is served from the cache."""
     negative_cache_ttl_hours: float = Field(24.0, gt=0)

@@ -6,9 +6,12 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from lookup import cache, cases, events
+from sqlmodel import col, select
+
+from lookup import breaker, cache, cases, events, evidence
 from lookup.db import session_scope
 from lookup.engine.identifiers import parse
 from lookup.engine.outcomes import Outcome
@@ -16,12 +19,30 @@ from lookup.engine.result import LookupResult
 from lookup.errors import TransientLookupFailure
 from lookup.limits import site_slot
 from lookup.settings import Settings, get_settings
-from models import CaseStatus, LookupCase
+from models import CaseStatus, LookupCache, LookupCase
 from models.dbtypes import utcnow
 
 logger = logging.getLogger(__name__)
 _local = threading.local()
 LEASE_MARGIN_S = 30
+SITE = 'podzamenu'
+"""The site every lookup starts on (its breaker gates the visit; the engine decides on the fallback site itself)."""
+PAUSED = 'site_paused'
+_enqueue: Callable[[int], None] | None = None
+
+
+class SitePaused(Exception):
+    """The site's breaker is open: the case waits (`site_paused`) and the task re-schedules itself for `retry_at`."""
+
+    def __init__(self, retry_at: datetime) -> None:
+        super().__init__(f'site paused until {retry_at.isoformat()}')
+        self.retry_at = retry_at
+
+
+def set_enqueuer(fn: Callable[[int], None]) -> None:
+    """Wire the queue in (tasks.py does): a successful probe enqueues every case that waited for the site."""
+    global _enqueue
+    _enqueue = fn
 
 
 def worker_id() -> str:
@@ -107,16 +128,25 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
             logger.info('case %s is final or already being looked up; nothing to do', case_id)
             return
         key, force = case.cache_key, case.force_refresh
-        waiting = cases.set_stage(session=s, cache_key=key, stage='opening')
         hit = None if force else cache.get_fresh(session=s, cache_key=key)
         if hit is not None:  # another job filled the cache while this one waited in the queue
             result = LookupResult.model_validate(hit.result)
+            waiting = cases.active_for_key(session=s, cache_key=key)
             for c in waiting:
                 cases.finish_from_result(c, result, cache_row=hit, from_cache=True)
+    if hit is not None:
+        for c in waiting:
+            notify(c)
+        return
+    # The site's breaker first (its own transaction: on SQLite the claim above held the write lock until commit).
+    admission = breaker.admit(SITE, wid, settings=settings)
+    if not admission.allowed:
+        _pause(key, admission.retry_at, wid)
+        raise SitePaused(admission.retry_at)
+    with session_scope() as s:
+        waiting = cases.set_stage(session=s, cache_key=key, stage='opening')
     for c in waiting:
         notify(c)
-    if hit is not None:
-        return
 
     ident = parse(case.value, case.id_type)
 
@@ -128,7 +158,8 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
         except Exception as exc:  # noqa: BLE001  (progress is cosmetic: a database blip must not fail the lookup)
             logger.warning('case %s: could not record stage %s: %s', case_id, stage, exc)
 
-    with site_slot('podzamenu', settings, timeout=slot_timeout(settings), holder=wid) as got_slot:
+    visited = False
+    with site_slot(SITE, settings, timeout=slot_timeout(settings), holder=wid) as got_slot:
         if not got_slot:
             result = LookupResult(query=ident.value, id_type=ident.kind.value, outcome=Outcome.TIMEOUT,
                                   error={'code': 'SITE_BUSY', 'message': 'No free browser slot for the site.'})
@@ -137,35 +168,90 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
                 cases.renew_lease(session=s, cache_key=key, worker_id=wid,
                                   lease=_lease(settings, waiting_for_slot=False))
             result = engine().lookup(ident, None, on_stage=on_stage)
+            visited = True
+    if visited:
+        evidence.keep(result, settings=settings)
+        try:
+            # A transient failure on the fallback site, or of our own browser (crash, failed launch, engine bug),
+            # says nothing about podzamenu.ru; any answer says it works.
+            flags = result.evidence.flags
+            ours = flags.get('browserCrashed') or flags.get('engineError')
+            if not (result.outcome.transient and (ours or result.evidence.source not in (None, SITE))):
+                breaker.record(SITE, result.outcome, cache_key=key, worker=wid, settings=settings)
+        except Exception as exc:  # noqa: BLE001  (the breaker is protection, not a reason to lose the result)
+            logger.warning('case %s: could not record the outcome for the breaker: %s', case_id, exc)
     _record(key, result, retries_left=retries_left, settings=settings)
+    if admission.probe and not result.outcome.transient:
+        release_paused()
+
+
+def _pause(key: str, retry_at: datetime, wid: str) -> None:
+    """The site is paused: the key's cases wait, showing when the next try is (no worker holds them meanwhile)."""
+    with session_scope() as s:
+        waiting = cases.active_for_key(session=s, cache_key=key, for_update=True)
+        for c in waiting:
+            if c.worker_id == wid:
+                c.attempts = max(0, c.attempts - 1)  # the claim counted a site visit that did not happen
+            c.status, c.stage, c.next_attempt_at = CaseStatus.PENDING, PAUSED, retry_at
+            c.worker_id, c.lease_until, c.updated_at = None, None, utcnow()
+    for c in waiting:
+        notify(c)
+
+
+def release_paused(limit: int = 500) -> int:
+    """The site answers again: enqueue the cases that wait for it now, not at their scheduled time (a duplicate
+    of their scheduled message is harmless: a claim of a final or running case is a no-op)."""
+    if _enqueue is None:
+        return 0
+    with session_scope() as s:
+        ids = list(s.exec(select(LookupCase.id).where(LookupCase.status == CaseStatus.PENDING,
+                                                      LookupCase.stage == PAUSED)
+                          .order_by(col(LookupCase.id)).limit(limit)).all())
+    for case_id in ids:
+        try:
+            _enqueue(case_id)
+        except Exception as exc:  # noqa: BLE001  (its scheduled message still runs it)
+            logger.warning('could not enqueue paused case %s: %s', case_id, exc)
+    if ids:
+        logger.info('site is back: enqueued %s waiting case(s)', len(ids))
+    return len(ids)
 
 
 def _record(key: str, result: LookupResult, *, retries_left: int, settings: Settings) -> None:
-    with session_scope() as s:
-        waiting = cases.active_for_key(session=s, cache_key=key, for_update=True)
-        if result.outcome.transient and retries_left > 0:
-            delay = _retry_delay(settings, retries_left)
-            for c in waiting:
-                c.status = CaseStatus.PENDING
-                c.stage = 'retry_wait'
-                c.outcome = result.outcome.value
-                c.error_code = result.outcome.value
-                c.error_message = result.error.message if result.error else result.outcome.value
-                c.next_attempt_at = utcnow() + timedelta(seconds=delay)
-                c.lease_until = None
-                c.updated_at = utcnow()
-        elif not result.outcome.definitive:
-            for c in waiting:
-                cases.fail(c, code=result.outcome.value, result=result,
-                           message=result.error.message if result.error else result.outcome.value)
-        else:
-            row = cache.store(session=s, cache_key=key, result=result, settings=settings)
-            for c in waiting:
-                cases.finish_from_result(c, result, cache_row=row, from_cache=False)
-    for c in waiting:
-        notify(c)
-    if result.outcome.transient and retries_left > 0:
-        raise TransientLookupFailure(result.outcome, result.error.message if result.error else '')
+    retry = result.outcome.transient and retries_left > 0
+    next_at = utcnow() + timedelta(seconds=_retry_delay(settings, retries_left)) if retry else None
+    message = result.error.message if result.error else result.outcome.value
+    # Issue 10 #11: a case whose submit attached to this visit and committed after the first pass selected the
+    # key's cases would stay orphaned until the sweep. So a second pass after our commit takes the cases that
+    # still wait on no worker (the submit side does the mirror check after its own commit, so one of the two
+    # always sees the other). A pending case with its own queue message is left to it unless we have the answer.
+    for second in (False, True):
+        with session_scope() as s:
+            waiting = [c for c in cases.active_for_key(session=s, cache_key=key, for_update=True)
+                       if not second or (not c.worker_id
+                                         and (not result.outcome.transient or c.status == CaseStatus.RUNNING))]
+            if not waiting:
+                break
+            if retry:
+                for c in waiting:
+                    c.status, c.stage, c.next_attempt_at, c.lease_until = CaseStatus.PENDING, 'retry_wait', \
+                        next_at, None
+                    c.outcome = c.error_code = result.outcome.value
+                    c.error_message, c.updated_at = message, utcnow()
+            elif not result.outcome.definitive:
+                for c in waiting:
+                    cases.fail(c, code=result.outcome.value, result=result, message=message)
+            else:
+                row = cache.store(session=s, cache_key=key, result=result, settings=settings) if not second \
+                    else s.exec(select(LookupCache).where(LookupCache.cache_key == key)).one()
+                for c in waiting:
+                    cases.finish_from_result(c, result, cache_row=row, from_cache=False)
+        for c in waiting:
+            if second:
+                logger.info('case %s attached after the fan-out; finished with this visit', c.id)
+            notify(c)
+    if retry:
+        raise TransientLookupFailure(result.outcome, message)
 
 
 def _retry_delay(settings: Settings, retries_left: int) -> float:

@@ -14,16 +14,19 @@ class Conversation(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint('tenant_id', 'channel', 'external_chat_id', name='uq_conversation_external'),
         sa.Index('ix_conversation_tenant_last', 'tenant_id', 'last_message_at'),
+        # The list's filters, each in the list's order (newest first).
+        sa.Index('ix_conversation_tenant_status_last', 'tenant_id', 'last_lookup_status', 'last_message_at'),
+        sa.Index('ix_conversation_tenant_clar_last', 'tenant_id', 'needs_clarification', 'last_message_at'),
     )
     id: int | None = Field(default=None, primary_key=True)
-    tenant_id: int = Field(foreign_key='tenant.id', index=True)
+    tenant_id: int = Field(foreign_key='tenant.id')
     channel: str = Field(default='manual', max_length=32)
     external_chat_id: str = Field(max_length=128)
     customer_name: str = Field(default='', max_length=200)
     needs_clarification: bool = False
     unread_count: int = 0
     last_message_text: str = Field(default='', max_length=300)
-    last_lookup_status: str | None = Field(default=None, max_length=16, index=True)
+    last_lookup_status: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
     last_message_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
 
@@ -31,10 +34,11 @@ class Conversation(SQLModel, table=True):
 class Message(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint('conversation_id', 'external_message_id', name='uq_message_external'),
+        sa.Index('ix_message_conversation_created', 'conversation_id', 'created_at'),
     )
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key='tenant.id', index=True)
-    conversation_id: int = Field(foreign_key='conversation.id', index=True)
+    conversation_id: int = Field(foreign_key='conversation.id')
     external_message_id: str | None = Field(default=None, max_length=128)
     direction: str = Field(default='in', max_length=8)
     """`in` from the customer, `out` from a manager."""

@@ -128,7 +128,10 @@ def start_stack(*, sandbox_url: str, database_url: str | None = None, redis_url:
     env.update(PORT=str(port), HOST='127.0.0.1', DATA_DIR=data, DEMO_MODE='1', STORAGE_SECRET='stack-secret',
                PODZAMENU_BASE_URL=sandbox_url, PROF_RF_BASE_URL=f'{sandbox_url}/profrf', LOG_LEVEL='INFO',
                NICEGUI_STORAGE_PATH=os.path.join(data, 'nicegui'), LOOKUP_DEADLINE_S='20',
-               LOOKUP_RETRY_DELAY_S='1', RATE_LIMIT_PER_MINUTE='1000')
+               LOOKUP_RETRY_DELAY_S='1', RATE_LIMIT_PER_MINUTE='1000',
+               # Slow lookups on a loaded runner must not pause the sandbox for the next tests (the breaker's own
+               # tests set their threshold).
+               SITE_BREAKER_FAILURES='1000')
     env.pop('DATABASE_URL', None)
     env.pop('REDIS_URL', None)
     env.pop('EMBEDDED_WORKER', None)
@@ -138,9 +141,14 @@ def start_stack(*, sandbox_url: str, database_url: str | None = None, redis_url:
         env['REDIS_URL'] = redis_url
     env.update(extra_env or {})
     stack = Stack(url=f'http://127.0.0.1:{port}', env=env)
-    if redis_url and env.get('EMBEDDED_WORKER', '0') in ('0', 'false'):
-        stack.start_worker()  # it migrates a fresh database too (under an advisory lock), so start both at once
-    stack.start_web()
-    # Demo data is seeded at startup; the token works once it is there.
-    wait_until(lambda: stack.api.get('/api/conversations').status_code == 200, 30, 'demo data')
+    try:
+        if redis_url and env.get('EMBEDDED_WORKER', '0') in ('0', 'false'):
+            stack.start_worker()  # it migrates a fresh database too (under an advisory lock), so start both at once
+        stack.start_web()
+        # Demo data is seeded at startup; the token works once it is there.
+        wait_until(lambda: stack.api.get('/api/conversations').status_code == 200, 30, 'demo data')
+    except BaseException:
+        # A stack that failed to start must not live on: its worker would take the next stack's jobs (same DB).
+        stack.close()
+        raise
     return stack

@@ -139,6 +139,25 @@ EN = {
     'table.no_match': 'Nothing matches', 'table.no_match_hint': 'Change the search or clear the filters',
     'table.rows_per_page': 'Rows per page:', 'table.of': 'of',
 }
+# Issue 10 (scale): what a running lookup waits for, the site breaker, the dashboard's site tile.
+RU.update({
+    'wait.opening': 'открываем сайт: ждём ответа podzamenu.ru (не дольше {s} с)',
+    'wait.navigating': 'ищем КПП: ждём каталог автомобиля на сайте (не дольше {s} с)',
+    'wait.parsing': 'разбираем страницу: ждём данные автомобиля (не дольше {s} с)',
+    'wait.fallback': 'запасной сайт: ждём ответа китайавто.рус (не дольше {s} с)',
+    'stage.site_paused': 'сайт недоступен, повтор в {time}',
+    'dash.site': 'Сайт {site}', 'dash.site_closed': 'работает', 'dash.site_open': 'пауза до {time}',
+    'dash.site_probing': 'пробный поиск',
+})
+EN.update({
+    'wait.opening': 'opening the site: waiting for podzamenu.ru to answer (at most {s} s)',
+    'wait.navigating': 'finding the gearbox: waiting for the vehicle catalogue (at most {s} s)',
+    'wait.parsing': 'reading the page: waiting for the vehicle data (at most {s} s)',
+    'wait.fallback': 'fallback site: waiting for китайавто.рус to answer (at most {s} s)',
+    'stage.site_paused': 'site unavailable, retry at {time}',
+    'dash.site': 'Site {site}', 'dash.site_closed': 'working', 'dash.site_open': 'paused until {time}',
+    'dash.site_probing': 'probe lookup',
+})
 LANGS = {'ru': RU, 'en': EN}
 
 

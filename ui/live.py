@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import inspect
 import logging
+import math
+import time
+from collections.abc import Awaitable, Callable, Iterable
 
-from nicegui import Event, app, background_tasks, core
+from nicegui import Client, Event, app, background_tasks, context, core
 
 from lookup import events
 from lookup.settings import get_settings
@@ -32,6 +36,76 @@ def latest_only(batch: list[events.Change]) -> list[events.Change]:
         latest.pop(key, None)
         latest[key] = change
     return list(latest.values())
+
+
+REFRESH_INTERVAL_S = 0.5
+"""A page refreshes at most this often however many changes arrive (issue 10 #8: a burst of stage events of 20
+lookups re-ran a page's count and page query 100 times)."""
+
+
+class Coalesced:
+    """Run a page's refresh at most once per `interval`: a request while one runs or waits is folded into one more
+    run afterwards (the trailing run sees the newest state), an idle page refreshes at once."""
+
+    def __init__(self, fn: Callable[[], Awaitable[None] | None], interval: float = REFRESH_INTERVAL_S) -> None:
+        self._fn, self._interval = fn, interval
+        self._task: asyncio.Task | None = None
+        self._again = False
+        self._last = -math.inf
+        self.runs = 0
+        try:
+            self._client: Client | None = context.client
+        except RuntimeError:  # created outside a page
+            self._client = None
+
+    def _gone(self) -> bool:
+        return self._client is not None and self._client.is_deleted
+
+    def request(self) -> None:
+        """Ask for a refresh (call it from an event handler on the loop; cheap)."""
+        if self._gone():
+            return
+        if self._task is not None:
+            self._again = True
+            return
+        self._task = background_tasks.create(self._drain(), name='coalesced-refresh')
+
+    async def _drain(self) -> None:
+        try:
+            while True:
+                wait = self._last + self._interval - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)  # the rate limit itself (not waiting for a page)
+                self._again = False
+                self._last = time.monotonic()
+                if self._gone():
+                    return
+                self.runs += 1
+                result = self._fn()
+                if inspect.isawaitable(result):
+                    await result
+                if not self._again:
+                    return
+        except Exception:  # a failed refresh must not end future ones
+            logger.exception('page refresh failed')
+        finally:
+            self._task = None
+
+
+def on_tenant_changes(fn: Callable[[], Awaitable[None] | None], *, tenant_id: int, kinds: Iterable[str],
+                      when: Callable[[events.Change], bool] | None = None,
+                      interval: float = REFRESH_INTERVAL_S) -> Coalesced:
+    """Subscribe the current page to changes of its own tenant (plus tenant-less ones such as a whole-cache
+    invalidation) of the given kinds, refreshing through a `Coalesced`. Call it inside the page function: the
+    subscription ends with the page's client."""
+    refresh, wanted = Coalesced(fn, interval), frozenset(kinds)
+
+    def handler(change: events.Change) -> None:
+        if change.kind in wanted and change.tenant_id in (tenant_id, None) and (when is None or when(change)):
+            refresh.request()
+
+    changed.subscribe(handler)
+    return refresh
 
 
 def _hop_onto_loop(change: events.Change) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import app, ui
+from nicegui import app, run, ui
 
 from ui.i18n import t
 from ui.session import current_actor, log_out
@@ -14,10 +14,11 @@ NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
        ('nav.dashboard', '/dashboard', 'insights')]
 
 
-def _switch_lang() -> None:
-    app.storage.user['lang'] = 'en' if app.storage.user.get('lang', 'ru') == 'ru' else 'ru'
+async def _switch_lang() -> None:
+    lang = 'en' if app.storage.user.get('lang', 'ru') == 'ru' else 'ru'
+    app.storage.user['lang'] = lang
     from lookup import users
-    users.set_locale(current_actor(), app.storage.user['lang'])
+    await run.io_bound(users.set_locale, current_actor(), lang)  # a database write: never on the event loop
     ui.navigate.reload()
 
 

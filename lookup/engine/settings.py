@@ -35,8 +35,11 @@ class EngineSettings(BaseSettings):
     block_assets: bool = True
     """Abort image/font/media requests during lookups (they carry no data we read)."""
 
-    lookup_deadline_s: float = Field(90.0, gt=0)
-    """Hard wall-clock deadline of one lookup attempt; the browser is killed when it passes."""
+    lookup_deadline_s: float = Field(45.0, gt=0)
+    """Hard wall-clock deadline of one lookup attempt; the browser is killed when it passes. 45 s: the old scraper's
+    14-70 s on the live site were mostly fixed sleeps (8 s waits + 3 s per page, a 35-45 s fallback detour); waiting
+    for conditions the slowest real path (site + fallback) needs ~30 s, so 45 s leaves headroom while a hanging site
+    holds a worker for 45 s, not 90 (docs/decisions.md)."""
     allowed_hosts: str = ''
     """Comma-separated extra host names the browser may contact besides the two site URLs' hosts; requests to any
     other host are aborted, so a redirecting upstream cannot make the worker fetch internal addresses."""

@@ -11,12 +11,11 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
-from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from nicegui import app as nicegui_app
 from pydantic import AfterValidator, BaseModel, Field
@@ -30,7 +29,6 @@ from lookup.db import session_scope
 from lookup.engine import identifiers
 from lookup.errors import InvalidIdentifier, LookupError_, NotFound
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
-from lookup.settings import get_settings
 from lookup.web import ops
 
 logger = logging.getLogger(__name__)
@@ -152,17 +150,17 @@ def get_lookup(case_id: Id, actor: ActorDep) -> CaseOut:
     return service.get_case(actor, case_id)
 
 
-@router.get('/lookups/{case_id}/screenshot', response_class=FileResponse,
+@router.get('/lookups/{case_id}/screenshot', response_class=Response,
             responses={**_errors(*AUTHED, 404), 200: {'content': {'image/png': {}}, 'description': 'PNG'}})
-def lookup_screenshot(case_id: Id, actor: Annotated[Actor, Depends(session_or_bearer_actor)]) -> FileResponse:
+def lookup_screenshot(case_id: Id, actor: Annotated[Actor, Depends(session_or_bearer_actor)]) -> Response:
     """The failure screenshot of a case (for the UI; session or bearer auth)."""
     case = service.get_case(actor, case_id)
-    rel = ((case.result or {}).get('evidence') or {}).get('screenshot')
-    data_dir = get_settings().data_dir.resolve()
-    path = (data_dir / rel).resolve() if isinstance(rel, str) and rel else None
-    if not path or data_dir not in path.parents or not path.is_file():
+    # Evidence lives in the database (lookup/evidence.py, issue 10 #12): any web process on any host can serve it.
+    from lookup import evidence
+    found = evidence.read(((case.result or {}).get('evidence') or {}).get('screenshot'))
+    if found is None:
         raise NotFound('No screenshot for this lookup.')
-    return FileResponse(FilePath(path), media_type='image/png')
+    return Response(found[0], media_type='image/png')
 
 
 @router.get('/conversations/{conversation_id}/lookups', response_model=list[CaseOut],

@@ -65,6 +65,13 @@ def readiness() -> tuple[bool, dict[str, Any]]:
         checks['browser'] = f'unavailable: {broken[0]}'
     if checks['browser'] == 'missing' or broken:
         ok = False
+    # Site circuit breakers (issue 10 #10, lookup/breaker.py): shown, not a readiness failure (the app still answers,
+    # queues and serves the cache while a site is paused).
+    try:
+        from lookup import breaker
+        checks['sites'] = breaker.state()
+    except Exception as exc:  # noqa: BLE001
+        checks['sites'] = {'error': type(exc).__name__}
     return ok, checks
 
 

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from lookup.schemas import CaseOut
+from lookup.settings import get_settings
 from models.dbtypes import utcnow
 from ui.formatting import ago, when
 from ui.i18n import t
@@ -57,6 +58,10 @@ def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | N
 def stage_text(case: CaseOut, queue_position: int | None = None) -> str:
     """The progress line of a pending/running card (marked `case-stage`; live pages update just this text)."""
     text = t(f'stage.{case.stage}') if case.stage else t(f'status.{case.status}')
+    if case.stage == 'site_paused' and case.next_attempt_at:  # the site's breaker is open (issue 10 #10)
+        text = t('stage.site_paused', time=case.next_attempt_at.astimezone().strftime('%H:%M'))
+    elif case.status == 'running' and case.stage in ('opening', 'navigating', 'parsing', 'fallback'):
+        text = t(f'wait.{case.stage}', s=f'{get_settings().lookup_deadline_s:.0f}')  # what it waits for
     if case.stage in (None, 'queued') and queue_position:
         text += ' · ' + t('case.queue_pos', n=queue_position)
     if case.stage in ('retry_wait', 'queue_unavailable') and case.error:

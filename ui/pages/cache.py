@@ -139,8 +139,6 @@ def register() -> None:
         search.on_value_change(lambda: load({**table.pagination, 'page': 1}))
         await load()
 
-        async def on_change(change) -> None:  # noqa: ANN001
-            if change.kind == 'cache' or (change.kind == 'case' and change.status in ('completed', 'failed')):
-                await load()
-
-        live.changed.subscribe(on_change)
+        # Own tenant's completions (and tenant-less whole-cache changes) only, a burst coalesced (issue 10 #8).
+        live.on_tenant_changes(load, tenant_id=actor.tenant_id, kinds=('cache', 'case'),
+                               when=lambda c: c.kind == 'cache' or c.status in ('completed', 'failed'))

@@ -67,11 +67,13 @@ def register() -> None:
                         ui.label(f'{m.author or ""} {when(m.created_at)}'.strip()).classes('text-xs text-grey-7')
                         if m.direction == 'in':
                             ui.button(t('lookup.button'), on_click=lambda text=m.text: _lookup_from(text)) \
-                                .props('flat dense no-caps size=sm').classes('self-end') if actor.can_lookup else None
+                                .props('flat dense no-caps size=sm').classes('self-end').mark('message-lookup') \
+                                if actor.can_lookup else None
 
-        def _lookup_from(text: str) -> None:
-            from lookup.detect import detect
-            found = detect(text).identifiers
+        async def _lookup_from(text: str) -> None:
+            from lookup import detect
+            detection = await run.io_bound(detect.detect, text)  # CPU work on a long message: off the event loop
+            found = detection.identifiers if detection else ()
             open_lookup_dialog(conversation_id, refresh_cases, value=found[0].value if found else '')
 
         async def refresh_cases() -> None:

@@ -80,9 +80,7 @@ def register() -> None:
                 control.on_value_change(lambda: load({**table.pagination, 'page': 1}))
             await load()
 
-            async def on_change(change) -> None:  # noqa: ANN001
-                if change.kind in ('message', 'case') and change.tenant_id == actor.tenant_id:
-                    await load()
-
-            live.changed.subscribe(on_change)
+            # Own tenant only; stage steps of a running lookup change nothing in this list; a burst is one reload.
+            live.on_tenant_changes(load, tenant_id=actor.tenant_id, kinds=('message', 'case'),
+                                   when=lambda c: c.kind == 'message' or c.status != 'running')
             ui.timer(15, lambda: load() if not live.state['channel_ok'] else None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from nicegui import run, ui
 
 from lookup import stats
@@ -16,6 +18,14 @@ def _tile(label: str, value: object, mark: str) -> None:
     with ui.card().classes('min-w-[150px]'):
         ui.label(label).classes('text-xs text-grey-7')
         ui.label('—' if value is None else str(value)).classes('text-2xl font-medium').mark(mark)
+
+
+def _site_text(st: dict) -> str:
+    """The breaker of a site (issue 10 #10): working, paused until HH:MM, or a probe lookup under way."""
+    if st['state'] == 'open' and st['until']:
+        until = datetime.fromisoformat(st['until']).astimezone().strftime('%H:%M')
+        return t('dash.site_open', time=until) + (f' · {t("outcome." + st["reason"])}' if st['reason'] else '')
+    return t(f'dash.site_{st["state"]}')
 
 
 def register() -> None:
@@ -51,6 +61,8 @@ def register() -> None:
                 _tile(t('dash.hit_rate'), f'{d["cache_hit_rate"]} %' if d['cache_hit_rate'] is not None else None,
                       'dash-hit-rate')
                 _tile('p50 / p95', f'{d["p50"] or "—"} / {d["p95"] or "—"} s', 'dash-durations')
+                for site, st in sorted(d['sites'].items()):
+                    _tile(t('dash.site', site=site), _site_text(st), f'dash-site-{site}')
             chart.options['series'][0]['data'] = d['per_hour']
             chart.update()
             reasons.clear()
@@ -75,11 +87,7 @@ def register() -> None:
                         ui.label(when(f['at'])).classes('text-xs text-grey-7')
 
         await refresh()
-
-        async def on_change(change) -> None:  # noqa: ANN001
-            if change.kind == 'case' and change.tenant_id == actor.tenant_id and change.status in ('completed',
-                                                                                                  'failed'):
-                await refresh()
-
-        live.changed.subscribe(on_change)
-        ui.timer(10, refresh)  # queue depth and heartbeat age change without case events
+        # Only this tenant's completions, and a burst of them is one refresh (aggregated in SQL, but still a query).
+        live.on_tenant_changes(refresh, tenant_id=actor.tenant_id, kinds=('case',),
+                               when=lambda c: c.status in ('completed', 'failed'))
+        ui.timer(10, refresh)  # queue depth, heartbeat age and the site breaker change without case events
