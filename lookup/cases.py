@@ -133,3 +133,26 @@ def set_stage(*, session: Session, cache_key: str, stage: str) -> list[LookupCas
 def list_for_conversation(*, session: Session, conversation_id: int, limit: int = 100) -> list[LookupCase]:
     return list(session.exec(select(LookupCase).where(LookupCase.conversation_id == conversation_id)
                              .order_by(col(LookupCase.id).desc()).limit(limit)).all())
+
+
+@sa.event.listens_for(Session, 'before_flush')
+def _conversation_follows_its_latest_case(session: Session, _ctx: object, _instances: object) -> None:
+    """Whatever path changes a case's status (submit, worker, retry, recovery, sweep), the conversation's lookup
+    status follows its latest case, in the same transaction, on both backends."""
+    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, LookupCase)
+               and (obj in session.new or sa.inspect(obj).attrs.status.history.has_changes())]
+    if not changed:
+        return
+    from models import Conversation
+
+    with session.no_autoflush:
+        for case in changed:
+            if case.conversation_id is None:
+                continue
+            latest = session.exec(select(func.max(LookupCase.id))
+                                  .where(LookupCase.conversation_id == case.conversation_id)).one()
+            if case.id is not None and latest is not None and case.id < latest:
+                continue  # an older case finishing does not speak for the conversation
+            conv = session.get(Conversation, case.conversation_id)
+            if conv is not None and conv.last_lookup_status != case.status:
+                conv.last_lookup_status = case.status
