@@ -25,11 +25,10 @@ logging.basicConfig(level=settings.log_level, format='%(asctime)s %(levelname)s 
 
 from nicegui import app, ui  # noqa: E402
 
-from lookup import api, db, demo, queue  # noqa: E402
+from lookup import api, db, demo, ops, queue  # noqa: E402
 from lookup.users import has_users  # noqa: E402
-from ui import live  # noqa: E402
+from ui import live, session  # noqa: E402
 from ui.pages import cache, conversation, conversations, dashboard, login, users  # noqa: E402
-from ui.session import AuthMiddleware  # noqa: E402
 
 logger = logging.getLogger('main')
 
@@ -44,6 +43,8 @@ def startup() -> None:
     if settings.run_embedded_worker:
         queue.start_embedded()
     app.timer(queue.REQUEUE_INTERVAL_S, queue.requeue_parked)  # cases parked while the queue was down
+    if settings.metrics_bind:
+        ops.serve_metrics(settings.metrics_bind)
 
 
 def shutdown() -> None:
@@ -53,7 +54,8 @@ def shutdown() -> None:
 
 def setup() -> None:
     """Register everything on NiceGUI's app (re-run by the `user` test fixture, which resets NiceGUI's globals)."""
-    app.add_middleware(AuthMiddleware)
+    app.add_middleware(session.AuthMiddleware)
+    session.register()
     api.install(app)
     for page in (login, conversations, conversation, cache, dashboard, users):
         page.register()
@@ -71,4 +73,5 @@ if __name__ in {'__main__', '__mp_main__'}:
         sys.exit(cli_main(sys.argv[1:]))
     live.tune_gc()  # short, rare GC pauses: pushes to many open pages are not held up behind them
     ui.run(host=settings.host, port=settings.port, title='Podzamenu Lookup', storage_secret=settings.session_secret(),
+           session_middleware_kwargs=session.cookie_options(),
            reload=False, show=False, fastapi_docs=True, language='ru', favicon='⚙️')

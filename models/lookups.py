@@ -28,6 +28,8 @@ class LookupCase(SQLModel, table=True):
         sa.Index('ix_case_key_status', 'cache_key', 'status'),
         sa.Index('ix_case_conversation', 'conversation_id', 'created_at'),
         sa.Index('ix_case_status_created', 'status', 'created_at'),
+        sa.Index('ix_case_tenant_key', 'tenant_id', 'cache_key'),
+        # the cache rows a tenant may see and invalidate are those its own cases used (lookup/cache.py)
     )
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key='tenant.id', index=True)

@@ -63,6 +63,14 @@ RU = {
     'dash.worker': 'Пульс воркера', 'dash.no_worker': 'нет воркера', 'dash.current': 'Текущий поиск',
     'dash.total': 'Поисков за 24 ч', 'dash.hit_rate': 'Из кэша', 'dash.failures_by_reason': 'Ошибки по причинам',
     'dash.latest_failures': 'Последние ошибки',
+    'login.tenant_toggle': 'Организация (если логин есть в нескольких)', 'login.tenant': 'Код организации',
+    'password.change': 'Сменить пароль', 'password.current': 'Текущий пароль', 'password.new': 'Новый пароль',
+    'password.save': 'Сохранить', 'password.changed': 'Пароль изменён; другие сеансы завершены',
+    'password.reset': 'Сбросить пароль', 'password.reset_for': 'Новый пароль для {u}',
+    'password.reset_done': 'Пароль {u} изменён, все его сеансы завершены',
+    'cache.invalidate_tenant': 'Сбросить все наши записи',
+    'cache.confirm_tenant': 'Сбросить все записи кэша, которые использовали поиски вашей организации?',
+    'err.UNAUTHORIZED': 'Сеанс завершён, войдите снова',
 }
 EN = {
     'app.title': 'Podzamenu · Gearbox lookup',
@@ -122,6 +130,14 @@ EN = {
     'dash.worker': 'Worker heartbeat', 'dash.no_worker': 'no worker', 'dash.current': 'Current lookup',
     'dash.total': 'Lookups in 24 h', 'dash.hit_rate': 'Cache hit rate', 'dash.failures_by_reason':
         'Failures by reason', 'dash.latest_failures': 'Latest failures',
+    'login.tenant_toggle': 'Organisation (if your login is not unique)', 'login.tenant': 'Organisation code',
+    'password.change': 'Change password', 'password.current': 'Current password', 'password.new': 'New password',
+    'password.save': 'Save', 'password.changed': 'Password changed; your other sessions have ended',
+    'password.reset': 'Reset password', 'password.reset_for': 'New password for {u}',
+    'password.reset_done': 'Password of {u} changed; all their sessions have ended',
+    'cache.invalidate_tenant': 'Invalidate all our rows',
+    'cache.confirm_tenant': 'Invalidate every cache row your organisation\'s lookups used?',
+    'err.UNAUTHORIZED': 'Your session has ended; log in again',
 }
 LANGS = {'ru': RU, 'en': EN}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from lookup import service
 from lookup.errors import LookupError_
@@ -10,7 +10,7 @@ from models.dbtypes import utcnow
 from ui import live
 from ui.formatting import when
 from ui.i18n import error_text, t
-from ui.session import current_actor
+from ui.session import act, current_actor
 from ui.theme import frame
 
 
@@ -37,8 +37,9 @@ def register() -> None:
                 sel_button = ui.button('', icon='delete_sweep', on_click=lambda: confirm(selected_keys())) \
                     .props('outline no-caps').mark('cache-invalidate-selected')
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
-                if actor.is_admin:
-                    ui.button(t('cache.invalidate_all'), icon='delete_forever', color='negative',
+                if actor.is_admin or actor.is_operator:
+                    ui.button(t('cache.invalidate_all' if actor.is_operator else 'cache.invalidate_tenant'),
+                              icon='delete_forever', color='negative',
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
             columns = [
                 {'name': 'value', 'label': t('cache.key'), 'field': 'value', 'align': 'left', 'sortable': True},
@@ -81,8 +82,8 @@ def register() -> None:
 
         async def load(pagination: dict | None = None) -> None:
             p = pagination or table.pagination
-            res = await run.io_bound(lambda: service.cache_page(
-                actor, q=search.value or '', page=p.get('page', 1), page_size=p.get('rowsPerPage', 25),
+            res = await act(lambda a: service.cache_page(
+                a, q=search.value or '', page=p.get('page', 1), page_size=p.get('rowsPerPage', 25),
                 sort=p.get('sortBy') or 'fetched_at', descending=bool(p.get('descending', True))))
             if res is None:
                 return
@@ -100,7 +101,10 @@ def register() -> None:
         async def confirm(keys: list[str] | None) -> None:
             if keys is not None and not keys:
                 return
-            text = t('cache.confirm_all') if keys is None else t('cache.confirm', n=len(keys))
+            if keys is not None:
+                text = t('cache.confirm', n=len(keys))
+            else:
+                text = t('cache.confirm_all' if actor.is_operator else 'cache.confirm_tenant')
             with ui.dialog() as dialog, ui.card().mark('confirm-dialog'):
                 ui.label(text)
                 with ui.row().classes('w-full justify-end'):
@@ -109,9 +113,11 @@ def register() -> None:
             if not await dialog:
                 return
             try:
-                n = await run.io_bound(service.invalidate_cache, actor, keys)
+                n = await act(lambda a: service.invalidate_cache(a, keys))  # the role as of this click
             except LookupError_ as exc:
                 ui.notify(error_text(exc.code, exc.message), type='negative')
+                return
+            if n is None:
                 return
             ui.notify(t('cache.done', n=n), type='positive')
             table.selected = []
@@ -122,7 +128,8 @@ def register() -> None:
         await load()
 
         async def on_change(change) -> None:  # noqa: ANN001
-            if change.kind == 'cache' or (change.kind == 'case' and change.status in ('completed', 'failed')):
+            mine = actor.is_operator or change.tenant_id == actor.tenant_id
+            if change.kind == 'cache' or (change.kind == 'case' and mine and change.status in ('completed', 'failed')):
                 await load()
 
         live.changed.subscribe(on_change)
