@@ -16,6 +16,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = 'pzl_demo_token_for_local_use_only'
+METRICS_TOKEN = 'stack-metrics-token'
 
 
 def free_port() -> int:
@@ -128,7 +129,9 @@ def start_stack(*, sandbox_url: str, database_url: str | None = None, redis_url:
     env.update(PORT=str(port), HOST='127.0.0.1', DATA_DIR=data, DEMO_MODE='1', STORAGE_SECRET='stack-secret',
                PODZAMENU_BASE_URL=sandbox_url, PROF_RF_BASE_URL=f'{sandbox_url}/profrf', LOG_LEVEL='INFO',
                NICEGUI_STORAGE_PATH=os.path.join(data, 'nicegui'), LOOKUP_DEADLINE_S='20',
-               LOOKUP_RETRY_DELAY_S='1', RATE_LIMIT_PER_MINUTE='1000')
+               LOOKUP_RETRY_DELAY_S='1', RATE_LIMIT_PER_MINUTE='1000',
+               METRICS_TOKEN=METRICS_TOKEN, METRICS_CACHE_S='0',
+               SESSION_COOKIE_SECURE='false')  # plain http:// in tests (production mode defaults to Secure)
     env.pop('DATABASE_URL', None)
     env.pop('REDIS_URL', None)
     env.pop('EMBEDDED_WORKER', None)

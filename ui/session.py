@@ -137,6 +137,12 @@ def watch_session() -> None:
 
     live.changed.subscribe(on_change)
 
+    def on_exception(exc: Exception) -> None:  # a page that calls the service without act(): still leaves
+        if isinstance(exc, SessionEnded):
+            to_login(pushed=True)
+
+    ui.on_exception(on_exception)
+
 
 def browser_id() -> str:
     """NiceGUI's per-browser id of this page's cookie (a login ticket is bound to it)."""

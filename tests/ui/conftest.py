@@ -56,6 +56,12 @@ def cached_result(vin: str, oem: str = '09G300035M', make: str = 'VOLKSWAGEN') -
     return result
 
 
+@pytest.fixture(autouse=True)
+def fresh_login_throttle() -> None:
+    from lookup import throttle
+    throttle.get_throttle.cache_clear()
+
+
 @pytest.fixture
 async def manager(user: User) -> User:
     await login(user)
