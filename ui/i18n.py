@@ -63,7 +63,7 @@ RU = {
     'dash.worker': 'Пульс воркера', 'dash.no_worker': 'нет воркера', 'dash.current': 'Текущий поиск',
     'dash.total': 'Поисков за 24 ч', 'dash.hit_rate': 'Из кэша', 'dash.failures_by_reason': 'Ошибки по причинам',
     'dash.latest_failures': 'Последние ошибки',
-    'login.tenant_toggle': 'Организация (если логин есть в нескольких)', 'login.tenant': 'Код организации',
+    'login.tenant_toggle': 'Организация (если имя есть в нескольких)', 'login.tenant': 'Код организации',
     'password.change': 'Сменить пароль', 'password.current': 'Текущий пароль', 'password.new': 'Новый пароль',
     'password.save': 'Сохранить', 'password.changed': 'Пароль изменён; другие сеансы завершены',
     'password.reset': 'Сбросить пароль', 'password.reset_for': 'Новый пароль для {u}',
@@ -130,7 +130,7 @@ EN = {
     'dash.worker': 'Worker heartbeat', 'dash.no_worker': 'no worker', 'dash.current': 'Current lookup',
     'dash.total': 'Lookups in 24 h', 'dash.hit_rate': 'Cache hit rate', 'dash.failures_by_reason':
         'Failures by reason', 'dash.latest_failures': 'Latest failures',
-    'login.tenant_toggle': 'Organisation (if your login is not unique)', 'login.tenant': 'Organisation code',
+    'login.tenant_toggle': 'Organisation (if your name is used in several)', 'login.tenant': 'Organisation code',
     'password.change': 'Change password', 'password.current': 'Current password', 'password.new': 'New password',
     'password.save': 'Save', 'password.changed': 'Password changed; your other sessions have ended',
     'password.reset': 'Reset password', 'password.reset_for': 'New password for {u}',

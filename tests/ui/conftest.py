@@ -59,7 +59,9 @@ def cached_result(vin: str, oem: str = '09G300035M', make: str = 'VOLKSWAGEN') -
 @pytest.fixture(autouse=True)
 def fresh_login_throttle() -> None:
     from lookup import throttle
+    from tests.api.conftest import forget_stale_subscriptions
     throttle.get_throttle.cache_clear()
+    forget_stale_subscriptions()  # pages of earlier tests must not react to this test's changes
 
 
 @pytest.fixture
