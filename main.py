@@ -27,10 +27,9 @@ from nicegui import app, ui  # noqa: E402
 
 from lookup import db, demo, queue  # noqa: E402
 from lookup.users import has_users  # noqa: E402
-from lookup.web import api, docs  # noqa: E402
-from ui import live  # noqa: E402
+from lookup.web import api, docs, ops  # noqa: E402
+from ui import live, session  # noqa: E402
 from ui.pages import cache, conversation, conversations, dashboard, login, users  # noqa: E402
-from ui.session import AuthMiddleware  # noqa: E402
 
 logger = logging.getLogger('main')
 TITLE = 'Podzamenu Lookup'
@@ -46,6 +45,8 @@ def startup() -> None:
     if settings.run_embedded_worker:
         queue.start_embedded()
     app.timer(queue.REQUEUE_INTERVAL_S, queue.requeue_parked)  # cases parked while the queue was down
+    if settings.metrics_bind:
+        ops.serve_metrics(settings.metrics_bind)
 
 
 def shutdown() -> None:
@@ -55,7 +56,8 @@ def shutdown() -> None:
 
 def setup() -> None:
     """Register everything on NiceGUI's app (re-run by the `user` test fixture, which resets NiceGUI's globals)."""
-    app.add_middleware(AuthMiddleware)
+    app.add_middleware(session.AuthMiddleware)
+    session.register()
     api.install(app)
     docs.install(app, title=TITLE)  # /docs and /redoc with their assets served locally (no CDN)
     for page in (login, conversations, conversation, cache, dashboard, users):
@@ -75,7 +77,8 @@ if __name__ in {'__main__', '__mp_main__'}:
     live.tune_gc()  # short, rare GC pauses: pushes to many open pages are not held up behind them
     try:
         ui.run(host=settings.host, port=settings.port, title=TITLE,
-               storage_secret=settings.session_secret(), reload=False, show=False, language='ru',
+               storage_secret=settings.session_secret(),
+               session_middleware_kwargs=session.cookie_options(), reload=False, show=False, language='ru',
                favicon='⚙️')
     except KeyboardInterrupt:
         # uvicorn has already shut down gracefully (on_shutdown ran, the consumer stopped) and then re-raises the

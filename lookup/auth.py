@@ -1,13 +1,9 @@
-"""Passwords (argon2), API tokens (sha256 of a random secret) and login throttling."""
+"""Who is acting (Actor), passwords (argon2) and API tokens (sha256 of a random secret)."""
 
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,13 +11,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlmodel import Session, col, func, select
 
-from models import ApiToken, Role, User
+from models import ApiToken, Role, Tenant, User
 from models.dbtypes import utcnow
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = 'pzl_'
-MAX_FAILURES = 5
-LOCKOUT_S = 60
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
@@ -33,6 +27,12 @@ class Actor:
     tenant_id: int
     role: str
     username: str = ''
+    session_id: int | None = None
+    """The browser session (UI); None for an API token. The service re-checks it at every call."""
+    token_id: int | None = None
+    is_operator: bool = False
+    """Platform operator (not a tenant role): may empty the whole shared cache."""
+    locale: str = 'ru'
 
     @property
     def can_lookup(self) -> bool:
@@ -43,8 +43,10 @@ class Actor:
         return self.role == Role.ADMIN
 
     @classmethod
-    def of(cls, user: User) -> Actor:
-        return cls(user_id=user.id, tenant_id=user.tenant_id, role=user.role, username=user.username)
+    def of(cls, user: User, *, session_id: int | None = None, token_id: int | None = None) -> Actor:
+        return cls(user_id=user.id, tenant_id=user.tenant_id, role=user.role, username=user.username,
+                   session_id=session_id, token_id=token_id, is_operator=bool(user.is_operator),
+                   locale=user.locale if user.locale in ('ru', 'en') else 'ru')
 
 
 def hash_password(password: str) -> str:
@@ -58,79 +60,18 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-class LoginThrottle:
-    """At most MAX_FAILURES login attempts per username in any LOCKOUT_S window; a success clears the count.
+def authenticate(*, session: Session, username: str, password: str, tenant: str = '') -> User | None:
+    """The active user with this username (case-insensitive) and password, else None.
 
-    Attempts are counted *before* the password is checked (`attempt()`), so parallel requests cannot slip extra
-    guesses past the limit while argon2 is busy. In-process: each web process counts on its own (sticky sessions
-    keep a browser on one process). Locking a known username out for a minute is the accepted price.
-    """
-
-    MAX_TRACKED = 10_000
-    """Usernames remembered at most (guessing random names must not grow memory without bound)."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._attempts: dict[str, list[float]] = {}
-        self._lock = threading.Lock()
-        self.clock = clock
-
-    def _recent(self, key: str, now: float) -> list[float]:
-        recent = [t for t in self._attempts.get(key, []) if now - t < LOCKOUT_S]
-        if recent:
-            self._attempts[key] = recent
-        else:
-            self._attempts.pop(key, None)
-        return recent
-
-    def _wait(self, recent: list[float], now: float) -> int:
-        if len(recent) < MAX_FAILURES:
-            return 0
-        return max(1, math.ceil(LOCKOUT_S - (now - recent[-MAX_FAILURES])))
-
-    def retry_after(self, username: str) -> int:
-        """Seconds until the next attempt is allowed (0: allowed now). Does not count an attempt."""
-        now = self.clock()
-        with self._lock:
-            return self._wait(self._recent(username.strip().lower(), now), now)
-
-    def attempt(self, username: str) -> int:
-        """Count one attempt unless locked out; returns the seconds to wait (0: go ahead and check the password)."""
-        key, now = username.strip().lower(), self.clock()
-        with self._lock:
-            wait = self._wait(self._recent(key, now), now)
-            if not wait:
-                if len(self._attempts) >= self.MAX_TRACKED:
-                    self._prune(now)
-                self._attempts.setdefault(key, []).append(now)
-            return wait
-
-    def failed(self, username: str) -> None:
-        """Record a failure that was not counted by `attempt()` (kept for callers that check first)."""
-        with self._lock:
-            self._attempts.setdefault(username.strip().lower(), []).append(self.clock())
-
-    def succeeded(self, username: str) -> None:
-        with self._lock:
-            self._attempts.pop(username.strip().lower(), None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._attempts.clear()
-
-    def _prune(self, now: float) -> None:
-        for key in list(self._attempts):
-            self._recent(key, now)
-        while len(self._attempts) >= self.MAX_TRACKED:  # all recent: drop the oldest entries
-            self._attempts.pop(next(iter(self._attempts)))
-
-
-throttle = LoginThrottle()
-
-
-def authenticate(*, session: Session, username: str, password: str) -> User | None:
-    """The active user with this username (case-insensitive) and password, else None."""
-    name = username.strip().lower()
-    user = session.exec(select(User).where(func.lower(User.username) == name)).first() if name else None
+    Usernames are unique per tenant. `tenant` (the organisation's slug) picks one; without it the name must be
+    unique on the whole platform. An ambiguous name fails exactly like a wrong password (same answer, same cost),
+    so the login form says nothing about other tenants' users."""
+    name, slug = username.strip().lower(), tenant.strip().lower()
+    stmt = select(User).where(func.lower(User.username) == name)
+    if slug:
+        stmt = stmt.join(Tenant, Tenant.id == User.tenant_id).where(func.lower(Tenant.slug) == slug)
+    found = session.exec(stmt.limit(2)).all() if name else []
+    user = found[0] if len(found) == 1 else None
     if user is None or not user.is_active:
         _hasher.hash(password)  # same cost for unknown users: no username probing by timing
         return None
@@ -181,4 +122,4 @@ def actor_for_token(*, session: Session, token: str) -> Actor | None:
     # A write per request would serialise every API call on SQLite; the UI shows minutes, not seconds.
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         row.last_used_at = now
-    return Actor.of(user)
+    return Actor.of(user, token_id=row.id)

@@ -1,4 +1,7 @@
-"""The global result cache (a VIN's gearbox is the same for every tenant). Data access only."""
+"""The shared result cache (a VIN's gearbox is the same for every tenant). Data access only.
+
+One site visit serves every tenant, but a tenant sees and invalidates only the rows its own cases used
+(`tenant_id=`): the rows themselves never record who asked, the tenant's cases do (index ix_case_tenant_key)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from sqlmodel import Session, col, func, select
 from lookup.engine.outcomes import Outcome
 from lookup.engine.result import LookupResult
 from lookup.settings import Settings
-from models import LookupCache
+from models import LookupCache, LookupCase
 from models.dbtypes import utcnow
 
 SORTABLE = {'fetched_at', 'expires_at', 'value', 'make', 'gearbox_model', 'oem', 'outcome'}
@@ -49,6 +52,11 @@ def store(*, session: Session, cache_key: str, result: LookupResult, settings: S
     return session.exec(select(LookupCache).where(LookupCache.cache_key == cache_key)).one()
 
 
+def _used_by(tenant_id: int) -> sa.ColumnElement[bool]:
+    """The cache rows some case of this tenant used (answered from, stored, or asked for)."""
+    return sa.exists().where(LookupCase.tenant_id == tenant_id, LookupCase.cache_key == LookupCache.cache_key)
+
+
 @dataclass
 class CachePage:
     total: int
@@ -56,9 +64,11 @@ class CachePage:
 
 
 def page(*, session: Session, q: str = '', offset: int = 0, limit: int = 25, sort: str = 'fetched_at',
-         descending: bool = True, include_expired: bool = True) -> CachePage:
-    """One page of cache rows, filtered by identifier / make / OEM prefix-or-substring."""
+         descending: bool = True, include_expired: bool = True, tenant_id: int | None = None) -> CachePage:
+    """One page of cache rows (of those `tenant_id` used; None: all), filtered by identifier / make / OEM."""
     stmt = select(LookupCache)
+    if tenant_id is not None:
+        stmt = stmt.where(_used_by(tenant_id))
     if q:
         needle = q.strip().upper().replace(' ', '')
         like = f'%{needle}%'
@@ -73,11 +83,13 @@ def page(*, session: Session, q: str = '', offset: int = 0, limit: int = 25, sor
     return CachePage(total=total, rows=list(rows))
 
 
-def invalidate(*, session: Session, keys: list[str] | None = None) -> int:
-    """Delete rows by cache key; `keys=None` deletes everything. Returns how many went."""
+def invalidate(*, session: Session, keys: list[str] | None = None, tenant_id: int | None = None) -> int:
+    """Delete rows by cache key (`keys=None`: all), of those `tenant_id` used (None: any). Returns how many went."""
     stmt = sa.delete(LookupCache)
     if keys is not None:
         stmt = stmt.where(col(LookupCache.cache_key).in_(keys))
+    if tenant_id is not None:
+        stmt = stmt.where(_used_by(tenant_id))
     return session.execute(stmt).rowcount or 0
 
 

@@ -6,9 +6,11 @@ import argparse
 import getpass
 import sys
 
+from sqlmodel import select
+
 from lookup import auth, db, users
 from lookup.db import session_scope
-from models import Role
+from models import Role, Tenant
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -30,12 +32,15 @@ def main(argv: list[str]) -> int:
     cu.add_argument('--tenant', required=True, help='tenant slug, created if missing')
     cu.add_argument('--role', choices=[r.value for r in Role], default='manager')
     cu.add_argument('--name', default='', help='full name shown in the UI')
+    cu.add_argument('--operator', action='store_true',
+                    help='platform operator: may empty the whole shared cache (no tenant admin can grant this)')
     pw = cu.add_mutually_exclusive_group()
     pw.add_argument('--password', help='visible in the process list and shell history; prefer the prompt')
     pw.add_argument('--password-stdin', action='store_true', help='read the password from the first line of stdin')
     ct = sub.add_parser('create-token', help='create an API token for a user (printed once; only its hash is kept)')
     ct.add_argument('username')
     ct.add_argument('--name', default='cli')
+    ct.add_argument('--tenant', default=None, help='tenant slug (needed when the username exists in several)')
     sub.add_parser('migrate', help='apply database migrations')
     args = parser.parse_args(argv)
 
@@ -50,14 +55,20 @@ def main(argv: list[str]) -> int:
                 tenant = users.get_or_create_tenant(session=s, slug=args.tenant)
                 user = users.create_user(session=s, tenant=tenant, username=args.username, password=password,
                                          role=args.role, full_name=args.name)
+                user.is_operator = bool(args.operator)
                 done = f'created {user.role} {user.username} in tenant {tenant.slug}'
+                done += ' (platform operator)' if args.operator else ''
         except ValueError as exc:
             print(f'error: {exc}', file=sys.stderr)
             return 2
         print(done)
         return 0
     with session_scope() as s:
-        user = users.find_user(session=s, username=args.username)
+        tenant_id = None
+        if args.tenant:
+            tenant = s.exec(select(Tenant).where(Tenant.slug == args.tenant)).first()
+            tenant_id = tenant.id if tenant else -1
+        user = users.find_user(session=s, username=args.username, tenant_id=tenant_id)
         if user is None or not user.is_active:
             print(f'error: no active user {args.username!r}', file=sys.stderr)
             return 2

@@ -22,6 +22,7 @@ from lookup.engine import identifiers
 from lookup.engine.result import LookupResult
 from lookup.errors import Forbidden, NotFound, RateLimited
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
+from lookup.sessions import recheck
 from lookup.settings import get_settings
 from models import ACTIVE_STATUSES, Conversation, LookupCase, Message
 from models.dbtypes import utcnow
@@ -66,6 +67,8 @@ def _notify(case: LookupCase) -> None:
 def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: str | None = None,
                   tag: str | None = None, force_refresh: bool = False, message_id: int | None = None) -> CaseOut:
     """Start a lookup for a conversation. Raises InvalidIdentifier (422), NotFound, Forbidden, RateLimited."""
+    with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
     if not actor.can_lookup:
         raise Forbidden('Viewers cannot start lookups.')
     ident = identifiers.parse(value, id_type)
@@ -119,6 +122,7 @@ def _enqueue_or_park(case: LookupCase) -> None:
 def retry_case(actor: Actor, case_id: int) -> CaseOut:
     """Start the same lookup again (for a failed case), bypassing the cache."""
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         case = _case(s, actor, case_id)
         conv_id, value, id_type, tag = case.conversation_id, case.value, case.id_type, case.tag
     return submit_lookup(actor, conv_id, value, id_type=id_type, tag=tag, force_refresh=True)
@@ -126,11 +130,13 @@ def retry_case(actor: Actor, case_id: int) -> CaseOut:
 
 def get_case(actor: Actor, case_id: int) -> CaseOut:
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         return CaseOut.of(_case(s, actor, case_id))
 
 
 def list_cases(actor: Actor, conversation_id: int) -> list[CaseOut]:
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         _conversation(s, actor, conversation_id)
         return [CaseOut.of(c) for c in cases.list_for_conversation(session=s, conversation_id=conversation_id)]
 
@@ -138,6 +144,7 @@ def list_cases(actor: Actor, conversation_id: int) -> list[CaseOut]:
 def queue_position(actor: Actor, case_id: int) -> int | None:
     """1-based position among pending cases (oldest first), or None when the case is not waiting."""
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         case = _case(s, actor, case_id)
         if case.status != 'pending':
             return None
@@ -152,6 +159,7 @@ def list_conversations(actor: Actor, *, q: str = '', lookup_status: str | None =
                        page: int = 1, page_size: int = 25) -> Page[ConversationOut]:
     page, page_size = max(1, page), min(max(1, page_size), 200)
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         stmt = select(Conversation).where(Conversation.tenant_id == actor.tenant_id)
         if q.strip():
             like = f'%{q.strip().lower()}%'
@@ -178,11 +186,13 @@ def list_conversations(actor: Actor, *, q: str = '', lookup_status: str | None =
 
 def get_conversation(actor: Actor, conversation_id: int) -> ConversationOut:
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         return ConversationOut.of(_conversation(s, actor, conversation_id))
 
 
 def mark_read(actor: Actor, conversation_id: int) -> None:
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         conv = _conversation(s, actor, conversation_id)
         if conv.unread_count:
             conv.unread_count = 0
@@ -190,31 +200,40 @@ def mark_read(actor: Actor, conversation_id: int) -> None:
 
 def list_messages(actor: Actor, conversation_id: int, *, limit: int = 500) -> list[MessageOut]:
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         _conversation(s, actor, conversation_id)
         rows = s.exec(select(Message).where(Message.conversation_id == conversation_id)
                       .order_by(col(Message.created_at), col(Message.id)).limit(limit)).all()
         return [MessageOut.of(m) for m in rows]
 
 
+def _cache_scope(actor: Actor) -> int | None:
+    """The tenant whose cases' cache rows the caller sees and invalidates; None (every row) for a platform operator."""
+    return None if actor.is_operator else actor.tenant_id
+
+
 def cache_page(actor: Actor, *, q: str = '', page: int = 1, page_size: int = 25, sort: str = 'fetched_at',
                descending: bool = True) -> Page[CacheOut]:
-    """The global cache (who looked what up is not part of it, so it is safe to show every tenant)."""
+    """The shared cache as far as the caller's tenant used it (a platform operator sees every row)."""
     page, page_size = max(1, page), min(max(1, page_size), 200)
     with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
         res = cache.page(session=s, q=q, offset=(page - 1) * page_size, limit=page_size, sort=sort,
-                         descending=descending)
+                         descending=descending, tenant_id=_cache_scope(actor))
         return Page[CacheOut](total=res.total, page=page, page_size=page_size,
                               items=[CacheOut.of(r) for r in res.rows])
 
 
 def invalidate_cache(actor: Actor, keys: list[str] | None) -> int:
-    """Managers invalidate given keys; only admins may invalidate everything (`keys=None`)."""
-    if not actor.can_lookup:
-        raise Forbidden('Viewers cannot invalidate the cache.')
-    if keys is None and not actor.is_admin:
-        raise Forbidden('Only admins can invalidate the whole cache.')
+    """Invalidate rows the caller's tenant used: given keys (managers, admins) or all of them (`keys=None`, admins).
+    A platform operator's `keys=None` empties the whole shared cache."""
     with session_scope() as s:
-        n = cache.invalidate(session=s, keys=keys)
+        actor = recheck(session=s, actor=actor)
+        if not actor.can_lookup:
+            raise Forbidden('Viewers cannot invalidate the cache.')
+        if keys is None and not (actor.is_admin or actor.is_operator):
+            raise Forbidden('Only admins can invalidate all of their cache rows.')
+        n = cache.invalidate(session=s, keys=keys, tenant_id=_cache_scope(actor))
     logger.info('%s invalidated %s cache row(s)%s', actor.username or actor.user_id, n,
                 '' if keys is None else f': {keys[:5]}')
     events.publish(events.Change(kind='cache'))
@@ -226,6 +245,8 @@ def receive_message(actor: Actor, *, channel: str, external_chat_id: str, extern
     """Store an inbound customer message (idempotent on external_message_id) and start a lookup when the text
     holds exactly one VIN/FRAME. Returns (message, case or None, created?)."""
     from lookup.detect import detect
+    with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
     if not actor.can_lookup:
         raise Forbidden('This token cannot post messages (viewer).')
     created = False

@@ -55,6 +55,17 @@ class Settings(EngineSettings):
     storage_secret: str | None = None
     """Signs NiceGUI's session cookie. Unset on the embedded default: a random one is kept in DATA_DIR.
     Required with REDIS_URL (several web processes must share it); the placeholder is refused outside demo mode."""
+    session_idle_timeout_min: float = Field(480.0, gt=0)
+    """A browser session unused for this long ends (the next page load or action goes to the login page)."""
+    session_cookie_secure: bool | None = None
+    """Send the session cookie only over HTTPS (`Secure`). Default: on in production mode (REDIS_URL set), off on
+    the embedded default (plain http://localhost). Set it when the app is behind an HTTPS proxy."""
+    metrics_token: str | None = None
+    """`/metrics` answers only `Authorization: Bearer <METRICS_TOKEN>`; unset: `/metrics` on the app port is off."""
+    metrics_bind: str | None = None
+    """`host:port` for a separate metrics listener without a token (e.g. 127.0.0.1:9100, reachable only inside)."""
+    metrics_cache_s: float = Field(15.0, ge=0)
+    """Metrics are computed at most this often per process; scrapes in between get the same numbers."""
     demo_mode: bool = False
     """Seed demo data (tenant, admin + manager, conversations). Never enable in production."""
     log_level: str = 'INFO'
@@ -79,6 +90,10 @@ class Settings(EngineSettings):
             path.write_text(secrets.token_urlsafe(32))
             path.chmod(0o600)
         return path.read_text().strip()
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.session_cookie_secure if self.session_cookie_secure is not None else bool(self.redis_url)
 
     @property
     def db_url(self) -> str:

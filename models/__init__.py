@@ -2,7 +2,7 @@
 
 from models.conversations import Conversation, Message
 from models.lookups import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
-from models.tenancy import ApiToken, Role, Tenant, User
+from models.tenancy import ApiToken, Role, Tenant, User, UserSession
 
 __all__ = ['ACTIVE_STATUSES', 'ApiToken', 'CaseStatus', 'Conversation', 'LookupCache', 'LookupCase', 'Message',
-           'Role', 'Tenant', 'User']
+           'Role', 'Tenant', 'User', 'UserSession']

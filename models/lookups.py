@@ -36,6 +36,8 @@ class LookupCase(SQLModel, table=True):
         # The dashboard and the rate limit: a tenant's cases of a time window; its latest failures.
         sa.Index('ix_case_tenant_created', 'tenant_id', 'created_at'),
         sa.Index('ix_case_tenant_status', 'tenant_id', 'status', 'id'),
+        sa.Index('ix_case_tenant_key', 'tenant_id', 'cache_key'),
+        # the cache rows a tenant may see and invalidate are those its own cases used (lookup/cache.py)
     )
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key='tenant.id')

@@ -16,6 +16,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = 'pzl_demo_token_for_local_use_only'
+METRICS_TOKEN = 'stack-metrics-token'
 
 
 def free_port() -> int:
@@ -131,7 +132,10 @@ def start_stack(*, sandbox_url: str, database_url: str | None = None, redis_url:
                LOOKUP_RETRY_DELAY_S='1', RATE_LIMIT_PER_MINUTE='1000',
                # Slow lookups on a loaded runner must not pause the sandbox for the next tests (the breaker's own
                # tests set their threshold).
-               SITE_BREAKER_FAILURES='1000')
+               SITE_BREAKER_FAILURES='1000',
+
+               METRICS_TOKEN=METRICS_TOKEN, METRICS_CACHE_S='0',
+               SESSION_COOKIE_SECURE='false')  # plain http:// in tests (production mode defaults to Secure)
     env.pop('DATABASE_URL', None)
     env.pop('REDIS_URL', None)
     env.pop('EMBEDDED_WORKER', None)

@@ -71,6 +71,14 @@ RU = {
     'nav.menu': 'Меню',
     'table.no_match': 'Ничего не найдено', 'table.no_match_hint': 'Измените поиск или снимите фильтры',
     'table.rows_per_page': 'Строк на странице:', 'table.of': 'из',
+    'login.tenant_toggle': 'Организация (если имя есть в нескольких)', 'login.tenant': 'Код организации',
+    'password.change': 'Сменить пароль', 'password.current': 'Текущий пароль', 'password.new': 'Новый пароль',
+    'password.save': 'Сохранить', 'password.changed': 'Пароль изменён; другие сеансы завершены',
+    'password.reset': 'Сбросить пароль', 'password.reset_for': 'Новый пароль для {u}',
+    'password.reset_done': 'Пароль {u} изменён, все его сеансы завершены',
+    'cache.invalidate_tenant': 'Сбросить все наши записи',
+    'cache.confirm_tenant': 'Сбросить все записи кэша, которые использовали поиски вашей организации?',
+    'err.UNAUTHORIZED': 'Сеанс завершён, войдите снова',
 }
 EN = {
     'app.title': 'Podzamenu · Gearbox lookup',
@@ -138,6 +146,14 @@ EN = {
     'nav.menu': 'Menu',
     'table.no_match': 'Nothing matches', 'table.no_match_hint': 'Change the search or clear the filters',
     'table.rows_per_page': 'Rows per page:', 'table.of': 'of',
+    'login.tenant_toggle': 'Organisation (if your name is used in several)', 'login.tenant': 'Organisation code',
+    'password.change': 'Change password', 'password.current': 'Current password', 'password.new': 'New password',
+    'password.save': 'Save', 'password.changed': 'Password changed; your other sessions have ended',
+    'password.reset': 'Reset password', 'password.reset_for': 'New password for {u}',
+    'password.reset_done': 'Password of {u} changed; all their sessions have ended',
+    'cache.invalidate_tenant': 'Invalidate all our rows',
+    'cache.confirm_tenant': 'Invalidate every cache row your organisation\'s lookups used?',
+    'err.UNAUTHORIZED': 'Your session has ended; log in again',
 }
 # Issue 10 (scale): what a running lookup waits for, the site breaker, the dashboard's site tile.
 RU.update({

@@ -94,14 +94,15 @@ class Coalesced:
 
 def on_tenant_changes(fn: Callable[[], Awaitable[None] | None], *, tenant_id: int, kinds: Iterable[str],
                       when: Callable[[events.Change], bool] | None = None,
-                      interval: float = REFRESH_INTERVAL_S) -> Coalesced:
+                      interval: float = REFRESH_INTERVAL_S, any_tenant: bool = False) -> Coalesced:
     """Subscribe the current page to changes of its own tenant (plus tenant-less ones such as a whole-cache
     invalidation) of the given kinds, refreshing through a `Coalesced`. Call it inside the page function: the
     subscription ends with the page's client."""
     refresh, wanted = Coalesced(fn, interval), frozenset(kinds)
 
     def handler(change: events.Change) -> None:
-        if change.kind in wanted and change.tenant_id in (tenant_id, None) and (when is None or when(change)):
+        mine = any_tenant or change.tenant_id in (tenant_id, None)
+        if change.kind in wanted and mine and (when is None or when(change)):
             refresh.request()
 
     changed.subscribe(handler)

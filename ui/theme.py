@@ -5,32 +5,52 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from nicegui import app, run, ui
+from nicegui import ui
 
+from lookup import users
 from ui.i18n import t
-from ui.session import current_actor, log_out
+from ui.session import act, current_actor, log_out, watch_session
 
 NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
        ('nav.dashboard', '/dashboard', 'insights')]
 
 
 async def _switch_lang() -> None:
-    lang = 'en' if app.storage.user.get('lang', 'ru') == 'ru' else 'ru'
-    app.storage.user['lang'] = lang
-    from lookup import users
-    await run.io_bound(users.set_locale, current_actor(), lang)  # a database write: never on the event loop
-    ui.navigate.reload()
+    # `a` is the user as of this click (their saved language, not the page's copy); the reload reads it back.
+    if await act(lambda a: users.set_locale(a, 'en' if a.locale == 'ru' else 'ru') or True):
+        ui.navigate.reload()
 
 
-def _logout() -> None:
-    log_out()
-    ui.navigate.to('/login')
+def _password_dialog() -> None:
+    """Change one's own password (the user's other sessions end; this one stays)."""
+    with ui.dialog() as dialog, ui.card().classes('w-96').mark('password-dialog'):
+        ui.label(t('password.change')).classes('text-lg')
+        current = ui.input(t('password.current'), password=True).classes('w-full').mark('password-current')
+        new = ui.input(t('password.new'), password=True).classes('w-full').mark('password-new')
+        error = ui.label('').classes('text-negative text-sm').mark('password-error')
+
+        async def save() -> None:
+            def change(a) -> bool:  # noqa: ANN001
+                users.change_password(a, current=current.value or '', new=new.value or '')
+                return True
+            try:
+                if await act(change):
+                    dialog.close()
+                    ui.notify(t('password.changed'), type='positive')
+            except ValueError as exc:
+                error.text = str(exc)
+
+        with ui.row().classes('w-full justify-end'):
+            ui.button(t('lookup.cancel'), on_click=dialog.close).props('flat')
+            ui.button(t('password.save'), on_click=save).mark('password-save')
+    dialog.open()
 
 
 @contextmanager
 def frame(title: str) -> Iterator[None]:
     """`with frame('Кэш'):` — header, navigation and a centred content column."""
     actor = current_actor()
+    watch_session()
     ui.page_title(f'{title} · {t("app.title")}')
     ui.colors(primary='#1f5f8b', secondary='#5a6b7b', accent='#e07a1f', positive='#2e7d32', negative='#c62828')
     ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
@@ -50,7 +70,10 @@ def frame(title: str) -> Iterator[None]:
             ui.label(who).classes('text-sm opacity-80')
             ui.button(t('lang.switch'), on_click=_switch_lang).props('flat color=white no-caps dense') \
                 .mark('lang-switch')
-            ui.button(t('nav.logout'), icon='logout', on_click=_logout).props('flat color=white no-caps dense')
+            ui.button(icon='key', on_click=_password_dialog).props('flat color=white dense') \
+                .tooltip(t('password.change')).mark('password-change')
+            ui.button(t('nav.logout'), icon='logout', on_click=log_out).props('flat color=white no-caps dense') \
+                .mark('logout')
         with ui.button(icon='menu').props(f'flat round color=white aria-label="{t("nav.menu")}"').classes('lt-md') \
                 .mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
             for key, href, icon in nav:
@@ -64,7 +87,11 @@ def frame(title: str) -> Iterator[None]:
                 with ui.item_section().props('avatar'):
                     ui.icon('translate')
                 ui.item_section(t('lang.switch'))
-            with ui.item(on_click=_logout):
+            with ui.item(on_click=_password_dialog):
+                with ui.item_section().props('avatar'):
+                    ui.icon('key')
+                ui.item_section(t('password.change'))
+            with ui.item(on_click=log_out):
                 with ui.item_section().props('avatar'):
                     ui.icon('logout')
                 ui.item_section(t('nav.logout'))

@@ -6,6 +6,7 @@ unknown paths (404), wrong methods (405) and unhandled exceptions (500, logged w
 
 from __future__ import annotations
 
+import hmac
 import inspect
 import logging
 import uuid
@@ -17,18 +18,18 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from nicegui import app as nicegui_app
 from pydantic import AfterValidator, BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lookup import service
-from lookup.auth import Actor, active_actor, actor_for_token
+from lookup import service, sessions
+from lookup.auth import Actor, actor_for_token
 from lookup.db import session_scope
 from lookup.engine import identifiers
 from lookup.errors import InvalidIdentifier, LookupError_, NotFound
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
+from lookup.settings import get_settings
 from lookup.web import ops
 
 logger = logging.getLogger(__name__)
@@ -74,20 +75,15 @@ def bearer_actor(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_
     return actor
 
 
-def session_or_bearer_actor(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
-    """The bearer token's user if one is sent, else the logged-in (and still active) UI user of the session."""
+def session_or_bearer_actor(request: Request,
+                            creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Actor:
+    """The bearer token's user if one is sent, else the user of the browser's live session (re-checked now)."""
     if creds is not None:
         return bearer_actor(creds)
-    user_id = None
-    try:
-        storage = nicegui_app.storage.user
-        if storage.get('authenticated'):
-            user_id = storage.get('user_id')
-    except RuntimeError:  # no session context
-        pass
-    if user_id is not None:
+    token = request.session.get('sid') if 'session' in request.scope else None
+    if token:
         with session_scope() as s:
-            actor = active_actor(session=s, user_id=user_id)
+            actor = sessions.actor_for(session=s, token=token)
         if actor is not None:
             return actor
     return bearer_actor(None)
@@ -129,7 +125,7 @@ def health() -> dict[str, str]:
 @router.get('/ready', tags=['ops'], responses={503: {'description': 'Not ready; the body says what failed'},
                                                **_errors()})
 def ready() -> JSONResponse:
-    """Readiness: database, queue, worker heartbeat age, browser."""
+    """Readiness: database, queue, worker heartbeat age, browser (no tenant data: it needs no credentials)."""
     ok, checks = ops.readiness()
     return JSONResponse({'status': 'ok' if ok else 'unavailable', 'checks': checks}, status_code=200 if ok else 503)
 
@@ -200,7 +196,7 @@ def list_cache(actor: ActorDep, q: Annotated[Text, Query(max_length=100)] = '',
                page_size: Annotated[int, Query(ge=1, le=200)] = 25,
                sort: Literal['fetched_at', 'expires_at', 'value', 'make', 'gearbox_model', 'oem', 'outcome']
                = 'fetched_at', descending: bool = True) -> Page[CacheOut]:
-    """Cached results (global: the same VIN has the same gearbox for everyone; who asked is not part of it)."""
+    """Cached results that the caller's tenant's lookups used (the cache is shared; a tenant sees its own part)."""
     return service.cache_page(actor, q=q, page=page, page_size=page_size, sort=sort, descending=descending)
 
 
@@ -218,7 +214,7 @@ def _normalise_key(key: str) -> str:
 
 @router.delete('/cache/{key}', responses=_errors(*AUTHED, 403, 404))
 def invalidate_one(key: CacheKey, actor: ActorDep) -> dict[str, int]:
-    """Invalidate one cache row by key (admin, manager)."""
+    """Invalidate one cache row by key (admin, manager), if the caller's tenant used it (else 404)."""
     n = service.invalidate_cache(actor, [_normalise_key(key)])
     if not n:
         raise NotFound('No cache row with that key.')
@@ -227,7 +223,7 @@ def invalidate_one(key: CacheKey, actor: ActorDep) -> dict[str, int]:
 
 @router.delete('/cache', responses=_errors(*AUTHED, 403))
 def invalidate_all(actor: ActorDep) -> dict[str, int]:
-    """Invalidate the whole cache (admins only)."""
+    """Invalidate every row the caller's tenant used (admins); a platform operator empties the whole cache."""
     return {'deleted': service.invalidate_cache(actor, None)}
 
 
@@ -347,12 +343,22 @@ def install(app: FastAPI) -> None:
     app.add_middleware(ApiErrorMiddleware)
 
     @app.get('/metrics', include_in_schema=False)
-    def metrics() -> Response:
+    def metrics(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Response:
+        """Prometheus metrics: `Authorization: Bearer <METRICS_TOKEN>` (off without that setting; see METRICS_BIND)."""
+        expected = get_settings().metrics_token
+        if not expected:
+            return Response('Not Found\n', status_code=404, media_type='text/plain')
+        if creds is None or not hmac.compare_digest(creds.credentials.encode(), expected.encode()):
+            return Response('Unauthorized\n', status_code=401, headers=_UNAUTHORIZED, media_type='text/plain')
         return Response(ops.metrics_text(), media_type='text/plain; version=0.0.4')
 
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return _error(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(sessions.SessionEnded)
+    async def _session_ended(_: Request, exc: sessions.SessionEnded) -> JSONResponse:
+        return _error(401, exc.code, exc.message, _UNAUTHORIZED)
 
     @app.exception_handler(LookupError_)
     async def _domain_error(_: Request, exc: LookupError_) -> JSONResponse:

@@ -86,6 +86,16 @@ def make_member(*, tenant_slug: str, role: str, tag: str, password: str | None =
                       token_id=row.id)
 
 
+def used_by(tenant: Tenant, vin: str) -> int:
+    """A completed case of the tenant for this VIN: its cache row is then part of what the tenant sees."""
+    with session_scope() as s:
+        case = LookupCase(tenant_id=tenant.id, conversation_id=tenant.conversation_id, id_type='VIN', raw_value=vin,
+                          value=vin, cache_key=f'VIN:{vin}', status='completed', outcome='FOUND', from_cache=True)
+        s.add(case)
+        s.flush()
+        return case.id
+
+
 def _tenant(label: str) -> Tenant:
     tag = f'{label}{secrets.token_hex(3)}'
     slug = f'tenant-{tag}'
@@ -150,16 +160,23 @@ async def app() -> AsyncIterator[User]:
 
 @pytest_asyncio.fixture(loop_scope='module')
 async def visitor(app: User) -> AsyncIterator[Callable[[], User]]:
-    """`visitor()` → a fresh simulated browser (own cookie jar, so its own session) against the module's app."""
+    """`visitor()` → a fresh simulated browser (own cookie jar, so its own session) against the module's app;
+    `visitor(address='10.0.0.7')` comes from that source address; `visitor(tab_of=other)` is another tab of the
+    same browser (same cookie jar)."""
     made: list[User] = []
 
-    def new() -> User:
-        made.append(User(httpx.AsyncClient(transport=httpx.ASGITransport(core.app), base_url='http://test')))
+    def new(address: str = '127.0.0.1', tab_of: User | None = None) -> User:
+        if tab_of is not None:
+            made.append(User(tab_of.http_client))
+            return made[-1]
+        transport = httpx.ASGITransport(core.app, client=(address, 40000))
+        made.append(User(httpx.AsyncClient(transport=transport, base_url='http://test')))
         return made[-1]
 
     yield new
     for u in made:
-        await u.http_client.aclose()
+        if not u.http_client.is_closed:
+            await u.http_client.aclose()
 
 
 @pytest_asyncio.fixture(loop_scope='module')
@@ -180,6 +197,13 @@ async def log_in(user: User, member: Member) -> User:
     user.find(marker='login-submit').click()
     await user.should_see(marker='nav-home', retries=100)
     return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle() -> None:
+    """Each test starts with an empty login throttle (tests log in a lot from 127.0.0.1)."""
+    from lookup import throttle
+    throttle.get_throttle.cache_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ import pytest
 from nicegui.testing import User
 from sqlmodel import select
 
-from lookup import auth, users
+from lookup import auth, throttle, users
 from lookup.db import session_scope
 from models import ApiToken
 from models import User as UserRow
@@ -35,25 +35,25 @@ async def try_login(user: User, username: str, password: str) -> None:
 
 # --- throttling ---------------------------------------------------------------------------------------------------
 
-async def test_login_is_throttled_after_repeated_failures(visitor: Callable[[], User], world: World,
+async def test_login_is_throttled_after_repeated_failures(visitor: Callable[..., User], world: World,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     clock = FakeClock()
-    monkeypatch.setattr(auth.throttle, 'clock', clock)
+    monkeypatch.setattr(throttle.get_throttle(), 'clock', clock)
     member = fresh(world)
-    user = visitor()
-    for _ in range(auth.MAX_FAILURES):
+    user = visitor(address='192.0.2.44')
+    for _ in range(throttle.PAIR_LIMIT):
         await try_login(user, member.username, 'wrong-password')
         await user.should_see('Неверный логин или пароль', retries=50)
     await try_login(user, member.username, member.password)  # even the right password waits now
     await user.should_see('Слишком много попыток', retries=50)
     await user.should_not_see(marker='nav-home')
     other = fresh(world)
-    await log_in(visitor(), other)  # another username is not locked out
-    clock.now += auth.LOCKOUT_S + 1
+    await log_in(visitor(address='192.0.2.44'), other)  # another username is not locked out
+    clock.now += throttle.PAIR_WINDOW_S + 1
     await log_in(user, member)
 
 
-async def test_unknown_and_inactive_users_get_the_same_answer(visitor: Callable[[], User], world: World) -> None:
+async def test_unknown_and_inactive_users_get_the_same_answer(visitor: Callable[..., User], world: World) -> None:
     member = fresh(world)
     with session_scope() as s:
         s.get(UserRow, member.user_id).is_active = False
@@ -63,7 +63,7 @@ async def test_unknown_and_inactive_users_get_the_same_answer(visitor: Callable[
         await user.should_see('Неверный логин или пароль', retries=50)
 
 
-async def test_usernames_are_case_insensitive(visitor: Callable[[], User], world: World) -> None:
+async def test_usernames_are_case_insensitive(visitor: Callable[..., User], world: World) -> None:
     member = fresh(world)
     user = visitor()
     await try_login(user, member.username.upper(), member.password)
@@ -72,7 +72,7 @@ async def test_usernames_are_case_insensitive(visitor: Callable[[], User], world
 
 # --- sessions -----------------------------------------------------------------------------------------------------
 
-async def test_logout_ends_the_session(visitor: Callable[[], User], world: World) -> None:
+async def test_logout_ends_the_session(visitor: Callable[..., User], world: World) -> None:
     user = await log_in(visitor(), world.a.members['viewer'])
     user.find('Выйти').click()
     await user.should_see(marker='login-submit')
@@ -81,7 +81,7 @@ async def test_logout_ends_the_session(visitor: Callable[[], User], world: World
     await user.should_not_see(marker='cache-table')
 
 
-async def test_login_returns_to_the_requested_page(visitor: Callable[[], User], world: World) -> None:
+async def test_login_returns_to_the_requested_page(visitor: Callable[..., User], world: World) -> None:
     user = visitor()
     await user.open('/cache')  # → /login?redirect_to=/cache
     user.find(marker='username').type(world.a.members['viewer'].username)
@@ -90,7 +90,7 @@ async def test_login_returns_to_the_requested_page(visitor: Callable[[], User], 
     await user.should_see(marker='cache-table', retries=100)
 
 
-async def test_deactivated_user_loses_session_and_tokens(visitor: Callable[[], User], api: httpx.AsyncClient,
+async def test_deactivated_user_loses_session_and_tokens(visitor: Callable[..., User], api: httpx.AsyncClient,
                                                          world: World) -> None:
     member = fresh(world)
     victim = await log_in(visitor(), member)
@@ -114,13 +114,16 @@ async def test_deactivated_user_loses_session_and_tokens(visitor: Callable[[], U
     assert (await api.get('/api/conversations', headers=bearer(member.token))).status_code == 200
 
 
-async def test_role_change_applies_on_the_next_page_load(visitor: Callable[[], User], world: World) -> None:
+async def test_role_change_ends_the_session(visitor: Callable[..., User], world: World) -> None:
     member = fresh(world, 'manager')
     user = await log_in(visitor(), member)
     await user.open(f'/conversations/{world.a.conversation_id}')
     await user.should_see(marker='lookup-button')
-    with session_scope() as s:
+    with session_scope() as s:  # changed behind the app's back (SQL, another process): still noticed
         s.get(UserRow, member.user_id).role = 'viewer'
+    await user.open(f'/conversations/{world.a.conversation_id}')
+    await user.should_see(marker='login-submit')
+    await log_in(user, member)  # the new role from the next login on
     await user.open(f'/conversations/{world.a.conversation_id}')
     await user.should_see(world.a.message_text)
     await user.should_not_see(marker='lookup-button')
@@ -128,7 +131,7 @@ async def test_role_change_applies_on_the_next_page_load(visitor: Callable[[], U
 
 # --- tokens -------------------------------------------------------------------------------------------------------
 
-async def test_admin_issues_and_revokes_a_token_in_the_ui(visitor: Callable[[], User], api: httpx.AsyncClient,
+async def test_admin_issues_and_revokes_a_token_in_the_ui(visitor: Callable[..., User], api: httpx.AsyncClient,
                                                           world: World) -> None:
     member = fresh(world, 'viewer')
     admin = await log_in(visitor(), world.a.members['admin'])
@@ -173,7 +176,7 @@ async def test_the_demo_token_still_works(api: httpx.AsyncClient) -> None:
 
 # --- user administration ------------------------------------------------------------------------------------------
 
-async def test_admin_creates_a_user_in_their_own_tenant(visitor: Callable[[], User], world: World) -> None:
+async def test_admin_creates_a_user_in_their_own_tenant(visitor: Callable[..., User], world: World) -> None:
     name = f'new-{secrets.token_hex(3)}'
     admin = await log_in(visitor(), world.a.members['admin'])
     await admin.open('/admin/users')

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from lookup import auth, cli, users
+from lookup import auth, cli, throttle, users
 from lookup.db import session_scope
 from lookup.errors import Forbidden, NotFound
 from models import ApiToken
@@ -24,28 +24,20 @@ class FakeClock:
         return self.now
 
 
-def test_throttle_counts_attempts_in_a_sliding_window() -> None:
-    clock = FakeClock()
-    throttle = auth.LoginThrottle(clock)
-    for _ in range(auth.MAX_FAILURES):
-        assert throttle.attempt('Alice') == 0
-        clock.now += 1
-    wait = throttle.attempt('alice ')  # case and spaces do not make a new name
-    assert 0 < wait <= auth.LOCKOUT_S
-    assert throttle.attempt('bob') == 0  # others are not affected
-    clock.now += wait
-    assert throttle.attempt('alice') == 0  # the oldest attempt left the window: one more try
-    assert throttle.attempt('alice') > 0
-    throttle.succeeded('ALICE')
-    assert throttle.retry_after('alice') == 0
-
-
 def test_throttle_memory_is_bounded() -> None:
-    throttle = auth.LoginThrottle(FakeClock())
-    throttle.MAX_TRACKED = 50
+    store = throttle.MemoryStore()
+    store.MAX_KEYS = 50
+    t = throttle.LoginThrottle(store, FakeClock())
     for i in range(500):
-        throttle.attempt(f'guess-{i}')
-    assert len(throttle._attempts) <= 50
+        t.attempt(f'guess-{i}', f'10.9.{i // 250}.{i % 250}')
+    assert len(store._data) <= 50
+
+
+def test_a_successful_login_takes_its_attempt_back() -> None:
+    t = throttle.LoginThrottle(throttle.MemoryStore(), FakeClock())
+    for i in range(throttle.ADDRESS_LIMIT * 2):  # an office behind one address: many people log in fine
+        t.succeeded(t.attempt(f'colleague-{i}', '10.8.0.1'))
+    assert t.attempt('one-more', '10.8.0.1').wait_s == 0
 
 
 @pytest.mark.parametrize(('target', 'expected'), [

@@ -3,14 +3,19 @@ tenant and against another tenant's objects."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
 import pytest
 from nicegui.testing import User
+from sqlmodel import select
 
-from tests.api.conftest import ROLES, World, bearer, log_in, random_vin
+from lookup.db import session_scope
+from models import LookupCache
+from models import User as UserRow
+from tests.api.conftest import ROLES, Member, World, bearer, log_in, make_member, random_vin, used_by
 from tests.ui.conftest import cached_result
 
 pytestmark = pytest.mark.asyncio(loop_scope='module')
@@ -48,7 +53,8 @@ ENDPOINTS = [
     Endpoint('get-lookup', 'GET', '/api/lookups/{case}', every(200), every(404)),
     Endpoint('get-screenshot', 'GET', '/api/lookups/{shot}/screenshot', every(200), every(404)),
     Endpoint('list-cache', 'GET', '/api/cache', every(200), None),
-    Endpoint('invalidate-one', 'DELETE', '/api/cache/{key}', WRITERS, None),
+    # {key} is a row the addressed tenant's cases used: another tenant's rows are not there for the caller (404)
+    Endpoint('invalidate-one', 'DELETE', '/api/cache/{key}', WRITERS, {'admin': 404, 'manager': 404, 'viewer': 403}),
     Endpoint('invalidate-all', 'DELETE', '/api/cache', {'admin': 200, 'manager': 403, 'viewer': 403}, None),
     Endpoint('inbound-message', 'POST', '/api/inbound/messages', {'admin': 201, 'manager': 201, 'viewer': 403}, None,
              body=lambda w: {'channel': 'telegram', 'external_chat_id': w.a.chat_id,
@@ -75,6 +81,7 @@ async def test_rest_matrix(api: httpx.AsyncClient, world: World, endpoint: Endpo
     target = world.tenant(which)
     key_vin = random_vin()
     cached_result(key_vin)
+    used_by(target, key_vin)
     world.cached_vin = random_vin()
     cached_result(world.cached_vin)  # another test may have invalidated the whole cache
     path = endpoint.path.format(conv=target.conversation_id, case=target.case_id, shot=target.failed_case_id,
@@ -104,25 +111,67 @@ async def test_lists_hold_only_the_callers_tenant(api: httpx.AsyncClient, world:
         assert {c['conversation_id'] for c in lookups} == {mine.conversation_id}
 
 
-async def test_cache_is_global_but_never_says_who_asked(api: httpx.AsyncClient, world: World) -> None:
+async def _cache_values(api: httpx.AsyncClient, member: Member, vin: str) -> list[str]:
+    page = (await api.get('/api/cache', params={'q': vin}, headers=bearer(member.token))).json()
+    return [row['value'] for row in page['items']]
+
+
+async def test_the_shared_cache_shows_each_tenant_its_own_part(api: httpx.AsyncClient, world: World) -> None:
     vin = random_vin()
     cached_result(vin, oem='0B5300057')
-    for caller in (world.a, world.b):
-        page = (await api.get('/api/cache', params={'q': vin}, headers=bearer(caller.members['viewer'].token))).json()
-        assert [row['value'] for row in page['items']] == [vin]
-        row = page['items'][0]
-        assert set(row) == {'key', 'id_type', 'value', 'outcome', 'source', 'make', 'model', 'gearbox_model', 'oem',
-                            'fetched_at', 'expires_at', 'result'}
-        assert row['result'] is None
-        text = str(page)
-        for member in (*world.a.members.values(), *world.b.members.values()):
-            assert member.username not in text
-        assert world.a.slug not in text and world.b.slug not in text
-    # tenant B's lookup of a VIN tenant A cached carries the result, not A's conversation, user or tag
+    used_by(world.a, vin)
+    assert await _cache_values(api, world.a.members['viewer'], vin) == [vin]
+    assert await _cache_values(api, world.b.members['viewer'], vin) == []  # B never asked for it
+    page = (await api.get('/api/cache', params={'q': vin}, headers=bearer(world.a.members['viewer'].token))).json()
+    row = page['items'][0]
+    assert set(row) == {'key', 'id_type', 'value', 'outcome', 'source', 'make', 'model', 'gearbox_model', 'oem',
+                        'fetched_at', 'expires_at', 'result'}
+    assert row['result'] is None
+    text = str(page)
+    for member in (*world.a.members.values(), *world.b.members.values()):
+        assert member.username not in text
+    assert world.a.slug not in text and world.b.slug not in text
+    # the cache stays shared: B's lookup of that VIN is answered from it (one site visit serves everyone), without
+    # A's conversation, user or tag, and from then on the row is part of B's view too
     case = (await api.post(f'/api/conversations/{world.b.conversation_id}/lookups', json={'value': vin},
                            headers=bearer(world.b.members['manager'].token))).json()
     assert case['from_cache'] and case['conversation_id'] == world.b.conversation_id
     assert case['result']['tag'] is None
+    assert await _cache_values(api, world.b.members['viewer'], vin) == [vin]
+
+
+async def test_another_tenant_cannot_invalidate_a_tenants_rows(api: httpx.AsyncClient, world: World) -> None:
+    vin = random_vin()
+    cached_result(vin)
+    used_by(world.a, vin)
+    r = await api.delete(f'/api/cache/VIN:{vin}', headers=bearer(world.b.members['manager'].token))
+    assert r.status_code == 404
+    r = await api.delete('/api/cache', headers=bearer(world.b.members['admin'].token))  # B's "all" is B's rows
+    assert r.status_code == 200
+    assert await _cache_values(api, world.a.members['viewer'], vin) == [vin]
+    r = await api.delete('/api/cache', headers=bearer(world.a.members['admin'].token))
+    assert r.status_code == 200 and r.json()['deleted'] >= 1
+    assert await _cache_values(api, world.a.members['viewer'], vin) == []
+
+
+async def test_only_a_platform_operator_empties_the_whole_cache(api: httpx.AsyncClient, world: World) -> None:
+    vin = random_vin()
+    cached_result(vin)  # no tenant's case used it: no tenant admin reaches it
+    operator = make_member(tenant_slug=world.a.slug, role='viewer', tag=f'op{secrets.token_hex(3)}')
+    with session_scope() as s:
+        s.get(UserRow, operator.user_id).is_operator = True
+    assert (await api.delete('/api/cache', headers=bearer(world.a.members['admin'].token))).status_code == 200
+    with session_scope() as s:
+        assert s.exec(select(LookupCache).where(LookupCache.value == vin)).first() is not None
+    # an operator reads every row, even as a viewer of their own tenant; writing still needs a writing role
+    assert await _cache_values(api, operator, vin) == [vin]
+    assert (await api.delete(f'/api/cache/VIN:{vin}', headers=bearer(operator.token))).status_code == 403
+    admin_operator = make_member(tenant_slug=world.b.slug, role='admin', tag=f'op{secrets.token_hex(3)}')
+    with session_scope() as s:
+        s.get(UserRow, admin_operator.user_id).is_operator = True
+    assert (await api.delete('/api/cache', headers=bearer(admin_operator.token))).json()['deleted'] >= 1
+    with session_scope() as s:
+        assert s.exec(select(LookupCache).where(LookupCache.value == vin)).first() is None
 
 
 async def test_the_ui_session_reads_screenshots_of_its_own_tenant_only(visitor: Callable[[], User],

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.production import livepages
 from tests.production.helpers import final, first_conversation, found_scenarios, new_conversation, submit
-from tests.stack import Stack, wait_until
+from tests.stack import METRICS_TOKEN, Stack, wait_until
 
 pytestmark = [pytest.mark.production, pytest.mark.browser]
 
@@ -44,6 +45,7 @@ def test_ready_reports_each_dependency_and_503_without_a_worker(prod: Stack) -> 
     assert checks['queue']['status'] == 'ok' and checks['queue']['depth'] >= 0
     assert checks['worker']['status'] == 'ok' and checks['worker']['workers'] == 1
     assert 0 <= checks['worker']['heartbeat_age_s'] < 10
+    assert 'current_case' not in checks['worker']  # no tenant data without credentials
     assert checks['browser'] in ('ok', 'remote', 'bundled?')
 
     prod.stop('worker', timeout=30)  # idle: a graceful stop is quick
@@ -58,7 +60,8 @@ def test_metrics_expose_outcomes_durations_cache_hits_and_queue_depth(prod: Stac
     conv = first_conversation(prod.api)
     assert final(prod.api, submit(prod.api, conv, sc.id, force_refresh=True).json()['id'])['status'] == 'completed'
     assert submit(prod.api, conv, sc.id).json()['from_cache'] is True
-    text = prod.api.get('/metrics').text
+    assert prod.api.get('/metrics').status_code == 401  # a user's API token is not the metrics token
+    text = httpx.get(f'{prod.url}/metrics', headers={'Authorization': f'Bearer {METRICS_TOKEN}'}, timeout=30).text
 
     def value(pattern: str) -> float:
         m = re.search(rf'^{pattern} (\S+)$', text, re.M)

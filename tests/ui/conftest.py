@@ -6,6 +6,7 @@ import pytest
 from nicegui.testing import User
 
 from lookup import cache
+from lookup.auth import Actor
 from lookup.db import session_scope
 from lookup.engine.outcomes import OemStatus, Outcome
 from lookup.engine.result import Evidence, Gearbox, LookupResult, OemCandidate, Vehicle
@@ -20,6 +21,29 @@ async def login(user: User, username: str = 'manager', password: str | None = No
     await user.should_see('Диалоги', retries=50)
 
 
+def demo_actor(username: str = 'manager') -> Actor:
+    """A demo user as the service sees an API caller (re-checked at every call like everyone else)."""
+    from lookup import users
+    with session_scope() as s:
+        return Actor.of(users.find_user(session=s, username=username))
+
+
+def used_by_demo(vin: str) -> None:
+    """A completed case of the demo tenant for this VIN: its cache row is then part of the tenant's cache view."""
+    import uuid
+
+    from sqlmodel import select
+
+    from models import Conversation, LookupCase, Tenant
+    with session_scope() as s:
+        tenant = s.exec(select(Tenant).where(Tenant.slug == 'demo')).one()
+        conv = Conversation(tenant_id=tenant.id, channel='telegram', external_chat_id=uuid.uuid4().hex)
+        s.add(conv)
+        s.flush()
+        s.add(LookupCase(tenant_id=tenant.id, conversation_id=conv.id, id_type='VIN', raw_value=vin, value=vin,
+                         cache_key=f'VIN:{vin}', status='completed', outcome='FOUND', from_cache=True))
+
+
 def cached_result(vin: str, oem: str = '09G300035M', make: str = 'VOLKSWAGEN') -> LookupResult:
     result = LookupResult(query=vin, id_type='VIN', outcome=Outcome.FOUND,
                           vehicle=Vehicle(make=make, model='GOLF', year='2010'),
@@ -30,6 +54,14 @@ def cached_result(vin: str, oem: str = '09G300035M', make: str = 'VOLKSWAGEN') -
     with session_scope() as s:
         cache.store(session=s, cache_key=f'VIN:{vin}', result=result, settings=get_settings())
     return result
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle() -> None:
+    from lookup import throttle
+    from tests.api.conftest import forget_stale_subscriptions
+    throttle.get_throttle.cache_clear()
+    forget_stale_subscriptions()  # pages of earlier tests must not react to this test's changes
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ from nicegui import ui
 from nicegui.testing import User
 
 from lookup import service
-from lookup.auth import Actor
 from lookup.db import session_scope
 from models import Message
-from tests.ui.conftest import cached_result, eventually, login
+from tests.ui.conftest import cached_result, demo_actor, eventually, login, used_by_demo
 
 
 async def test_pages_need_login(user: User) -> None:
@@ -74,7 +73,7 @@ async def test_new_lookup_appears_pending(manager: User, conversation_id: int) -
 async def test_case_card_updates_live_when_the_worker_finishes(manager: User, conversation_id: int) -> None:
     conv_id = conversation_id
     await manager.open(f'/conversations/{conv_id}')
-    actor = Actor(user_id=None, tenant_id=1, role='manager')
+    actor = demo_actor()
     case = service.submit_lookup(actor, conv_id, 'WVWZZZ1KZAW000777', force_refresh=True)
     await manager.should_see(marker=f'case-{case.id}')
     # What the worker does when the site answers: store, complete every waiting case, notify.
@@ -87,7 +86,7 @@ async def test_case_card_updates_live_when_the_worker_finishes(manager: User, co
 
 async def test_viewer_cannot_look_up(user: User, conversation_id: int) -> None:
     cached_result('WVWZZZ1KZAW000321')
-    service.submit_lookup(Actor(user_id=None, tenant_id=1, role='manager'), conversation_id, 'WVWZZZ1KZAW000321')
+    service.submit_lookup(demo_actor(), conversation_id, 'WVWZZZ1KZAW000321')
     await login(user, 'viewer')
     await user.open(f'/conversations/{conversation_id}')
     await user.should_see(marker='case-completed')
@@ -106,6 +105,7 @@ async def test_message_html_is_shown_as_text(manager: User, conversation_id: int
 
 async def test_cache_page_lists_and_invalidates(manager: User) -> None:
     cached_result('WVWZZZ1KZAW000555', oem='02Q300012X')
+    used_by_demo('WVWZZZ1KZAW000555')  # a tenant sees the cache rows its own cases used
     await manager.open('/cache')
     table = manager.find(marker='cache-table').elements.pop()
     await eventually(lambda: any(r['oem'] == '02Q300012X' for r in table.rows))
@@ -120,12 +120,10 @@ async def test_cache_page_lists_and_invalidates(manager: User) -> None:
 
 async def test_language_switch_is_remembered(manager: User) -> None:
     manager.find(marker='lang-switch').click()
-    await manager.open('/')
-    await manager.should_see('Conversations')
+    await manager.should_see('Conversations', retries=50)  # the switch reloads the page
     assert _locale('manager') == 'en'  # stored on the user: the next login starts in English
     manager.find(marker='lang-switch').click()
-    await manager.open('/')
-    await manager.should_see('Диалоги')
+    await manager.should_see('Диалоги', retries=50)
     assert _locale('manager') == 'ru'
 
 
@@ -139,7 +137,7 @@ def _locale(username: str) -> str:
 
 async def test_dashboard_counts_the_tenants_lookups(manager: User, conversation_id: int) -> None:
     cached_result('WVWZZZ1KZAW000999', oem='0B5300012')
-    actor = Actor(user_id=None, tenant_id=1, role='manager')
+    actor = demo_actor()
     service.submit_lookup(actor, conversation_id, 'WVWZZZ1KZAW000999')
     await manager.open('/dashboard')
     await manager.should_see('Пульс воркера')

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from nicegui import run, ui
+from nicegui import ui
 
 from lookup import service
 from lookup.engine import identifiers
 from lookup.errors import InvalidIdentifier, LookupError_
 from ui.i18n import error_text, t
-from ui.session import current_actor
+from ui.session import act
 
 
 def describe(value: str) -> tuple[bool, str]:
@@ -31,7 +31,6 @@ def describe(value: str) -> tuple[bool, str]:
 
 
 def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[None]], *, value: str = '') -> None:
-    actor = current_actor()
     with ui.dialog() as dialog, ui.card().classes('w-[32rem] max-w-full').mark('lookup-dialog'):
         ui.label(t('lookup.dialog')).classes('text-lg')
         vin = ui.input(t('lookup.value'), value=value).props('autofocus outlined stack-label input-class=mono') \
@@ -57,10 +56,13 @@ def open_lookup_dialog(conversation_id: int, on_done: Callable[[], Awaitable[Non
             if not validate():
                 return
             try:
-                await run.io_bound(lambda: service.submit_lookup(
-                    actor, conversation_id, vin.value, tag=tag.value or None, force_refresh=bool(force.value)))
+                # The user as of this click, not as of when the dialog opened.
+                case = await act(lambda a: service.submit_lookup(
+                    a, conversation_id, vin.value, tag=tag.value or None, force_refresh=bool(force.value)))
             except (LookupError_, InvalidIdentifier) as exc:
                 error.text = error_text(exc.code, exc.message, **exc.params)
+                return
+            if case is None:
                 return
             dialog.close()
             await on_done()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from lookup import service
 from lookup.errors import LookupError_
@@ -11,7 +11,7 @@ from ui import live
 from ui.components.empty_state import filtered_empty_state, footer_texts
 from ui.formatting import when
 from ui.i18n import error_text, t
-from ui.session import current_actor
+from ui.session import act, current_actor
 from ui.theme import frame
 
 
@@ -45,8 +45,9 @@ def register() -> None:
                     .props('outline no-caps').mark('cache-invalidate-selected')
                 sel_button.set_visibility(actor.can_lookup)
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
-                if actor.is_admin:
-                    ui.button(t('cache.invalidate_all'), icon='delete_forever', color='negative',
+                if actor.is_admin or actor.is_operator:
+                    ui.button(t('cache.invalidate_all' if actor.is_operator else 'cache.invalidate_tenant'),
+                              icon='delete_forever', color='negative',
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
             columns = [
                 {'name': 'value', 'label': t('cache.key'), 'field': 'value', 'align': 'left', 'sortable': True},
@@ -98,8 +99,8 @@ def register() -> None:
 
         async def load(pagination: dict | None = None) -> None:
             p = pagination or table.pagination
-            res = await run.io_bound(lambda: service.cache_page(
-                actor, q=search.value or '', page=p.get('page', 1), page_size=p.get('rowsPerPage', 25),
+            res = await act(lambda a: service.cache_page(
+                a, q=search.value or '', page=p.get('page', 1), page_size=p.get('rowsPerPage', 25),
                 sort=p.get('sortBy') or 'fetched_at', descending=bool(p.get('descending', True))))
             if res is None:
                 return
@@ -118,7 +119,10 @@ def register() -> None:
         async def confirm(keys: list[str] | None) -> None:
             if keys is not None and not keys:
                 return
-            text = t('cache.confirm_all') if keys is None else t('cache.confirm', n=len(keys))
+            if keys is not None:
+                text = t('cache.confirm', n=len(keys))
+            else:
+                text = t('cache.confirm_all' if actor.is_operator else 'cache.confirm_tenant')
             with ui.dialog() as dialog, ui.card().mark('confirm-dialog'):
                 ui.label(text)
                 with ui.row().classes('w-full justify-end'):
@@ -127,9 +131,11 @@ def register() -> None:
             if not await dialog:
                 return
             try:
-                n = await run.io_bound(service.invalidate_cache, actor, keys)
+                n = await act(lambda a: service.invalidate_cache(a, keys))  # the role as of this click
             except LookupError_ as exc:
                 ui.notify(error_text(exc.code, exc.message), type='negative')
+                return
+            if n is None:
                 return
             ui.notify(t('cache.done', n=n), type='positive')
             table.selected = []
@@ -139,6 +145,8 @@ def register() -> None:
         search.on_value_change(lambda: load({**table.pagination, 'page': 1}))
         await load()
 
-        # Own tenant's completions (and tenant-less whole-cache changes) only, a burst coalesced (issue 10 #8).
+        # Own tenant's completions (and tenant-less whole-cache changes) only, a burst coalesced (issue 10 #8);
+        # a platform operator sees every tenant's rows, so every tenant's completions.
         live.on_tenant_changes(load, tenant_id=actor.tenant_id, kinds=('cache', 'case'),
-                               when=lambda c: c.kind == 'cache' or c.status in ('completed', 'failed'))
+                               when=lambda c: c.kind == 'cache' or c.status in ('completed', 'failed'),
+                               any_tenant=actor.is_operator)

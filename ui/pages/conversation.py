@@ -12,7 +12,7 @@ from ui.components.case_card import case_card, stage_text
 from ui.components.lookup_dialog import open_lookup_dialog
 from ui.formatting import when
 from ui.i18n import error_text, t
-from ui.session import current_actor
+from ui.session import act, current_actor
 from ui.theme import frame
 
 
@@ -21,12 +21,14 @@ def register() -> None:
     async def conversation_page(conversation_id: int) -> None:
         actor = current_actor()
         try:
-            conv = await run.io_bound(service.get_conversation, actor, conversation_id)
+            conv = await act(lambda a: service.get_conversation(a, conversation_id))
         except LookupError_:
             with frame(t('err.NOT_FOUND')):
                 ui.label(t('err.NOT_FOUND')).classes('text-negative').mark('not-found')
             return
-        await run.io_bound(service.mark_read, actor, conversation_id)
+        if conv is None:  # the session ended meanwhile: on the way to the login page
+            return
+        await act(lambda a: service.mark_read(a, conversation_id))
         title = conv.customer_name or conv.external_chat_id
         seen: dict[int, str] = {}
         cards: dict[int, ui.element] = {}
@@ -55,7 +57,7 @@ def register() -> None:
                     cases_box = ui.column().classes('w-full gap-3')
 
         async def refresh_messages() -> None:
-            msgs = await run.io_bound(service.list_messages, actor, conversation_id)
+            msgs = await act(lambda a: service.list_messages(a, conversation_id))
             if msgs is None:
                 return
             messages_box.clear()
@@ -79,7 +81,7 @@ def register() -> None:
         async def refresh_cases() -> None:
             reloading[0] += 1
             try:
-                items = await run.io_bound(service.list_cases, actor, conversation_id)
+                items = await act(lambda a: service.list_cases(a, conversation_id))
                 if items is None:
                     return
                 # A push that arrived while this reload waited for the database is newer than what it read.
@@ -91,7 +93,7 @@ def register() -> None:
                 positions = {}
                 for c in items:
                     if c.status == 'pending':
-                        positions[c.id] = await run.io_bound(service.queue_position, actor, c.id)
+                        positions[c.id] = await act(lambda a, cid=c.id: service.queue_position(a, cid))
             finally:
                 reloading[0] -= 1
             cases_box.clear()
@@ -135,7 +137,7 @@ def register() -> None:
 
         async def show_queue_position(case_id: int) -> None:
             """A pushed pending card has no queue position yet (it is a count in the database): add it."""
-            position = await run.io_bound(service.queue_position, actor, case_id)
+            position = await act(lambda a: service.queue_position(a, case_id))
             c, holder = pushed.get(case_id), cards.get(case_id)
             if position and c is not None and c.status == 'pending' and holder is not None:
                 for label in ElementFilter(kind=ui.label, marker='case-stage').within(instance=holder):
@@ -154,7 +156,7 @@ def register() -> None:
 
         async def retry(case_id: int) -> None:
             try:
-                await run.io_bound(service.retry_case, actor, case_id)
+                await act(lambda a: service.retry_case(a, case_id))
             except LookupError_ as exc:
                 ui.notify(error_text(exc.code, exc.message, **exc.params), type='negative')
             await refresh_cases()

@@ -1,26 +1,27 @@
-"""Login page."""
+"""Login page: throttled by source address, then a one-time ticket that `/auth/session` swaps for a new cookie."""
 
 from __future__ import annotations
 
-from nicegui import app, run, ui
+import asyncio
+from urllib.parse import urlencode
 
-from lookup import auth
-from lookup.db import session_scope
+from nicegui import context, run, ui
+
+from lookup import sessions
+from lookup.throttle import Attempt, get_throttle
 from ui.i18n import t
-from ui.session import log_in
+from ui.session import browser_id, load_actor
 
 
-def _check(username: str, password: str) -> tuple[auth.Actor | None, str, int]:
-    """(actor, locale, 0) on success, else (None, '', seconds to wait or 0). Counts the attempt first."""
-    wait = auth.throttle.attempt(username)
-    if wait:
-        return None, '', wait
-    with session_scope() as s:
-        user = auth.authenticate(session=s, username=username, password=password)
-        if user is None:
-            return None, '', 0
-        auth.throttle.succeeded(username)
-        return auth.Actor.of(user), user.locale, 0
+def _check(username: str, password: str, tenant: str, attempt: Attempt, browser: str) -> str | None:
+    """A login ticket for this browser if the credentials are right, else None (the failure is counted)."""
+    throttle = get_throttle()
+    ticket = sessions.log_in(username=username, password=password, tenant=tenant, browser_id=browser)
+    if ticket is None:
+        throttle.failed(attempt)
+        return None
+    throttle.succeeded(attempt)
+    return ticket
 
 
 def safe_target(redirect_to: str) -> str:
@@ -30,30 +31,44 @@ def safe_target(redirect_to: str) -> str:
     return redirect_to
 
 
+def _address() -> str:
+    client = context.client.request.client
+    return client.host if client else 'unknown'
+
+
 def register() -> None:
     @ui.page('/login')
-    def login_page(redirect_to: str = '/') -> None:
+    async def login_page(redirect_to: str = '/') -> None:
         ui.page_title(t('login.title'))
-        if app.storage.user.get('authenticated'):
-            ui.navigate.to(safe_target(redirect_to))  # the middleware re-checks the user on that page
+        target = safe_target(redirect_to)
+        if await run.io_bound(load_actor, context.client.request.session.get('sid')) is not None:
+            ui.navigate.to(target)  # already logged in; the middleware re-checks the user on that page
+        address, browser = _address(), browser_id()
 
         async def try_login() -> None:
-            checked = await run.io_bound(_check, username.value or '', password.value or '')
-            if checked is None:  # shutting down
+            name, secret, org = username.value or '', password.value or '', tenant.value or ''
+            attempt = await run.io_bound(get_throttle().attempt, name, address)
+            if attempt is None:  # shutting down
                 return
-            actor, locale, wait = checked
-            if actor is None:
-                error.text = t('login.throttled', s=wait) if wait else t('login.failed')
-                error.visible = True
+            if attempt.wait_s:
+                error.text, error.visible = t('login.throttled', s=attempt.wait_s), True
                 return
-            log_in(actor, lang=locale if locale in ('ru', 'en') else 'ru')
-            ui.navigate.to(safe_target(redirect_to))
+            if attempt.delay_s:  # many recent failures for this name: slowed down, not locked out
+                await asyncio.sleep(attempt.delay_s)
+            ticket = await run.io_bound(_check, name, secret, org, attempt, browser)
+            if ticket is None:
+                error.text, error.visible = t('login.failed'), True
+                return
+            ui.navigate.to('/auth/session?' + urlencode({'ticket': ticket, 'redirect_to': target}))
 
         with ui.card().classes('absolute-center w-80'):
             ui.label(t('app.title')).classes('text-lg font-medium')
             username = ui.input(t('login.username')).props('autofocus').classes('w-full').mark('username')
             password = ui.input(t('login.password'), password=True, password_toggle_button=True) \
                 .classes('w-full').mark('password').on('keydown.enter', try_login)
+            with ui.expansion(t('login.tenant_toggle')).classes('w-full text-sm').props('dense'):
+                tenant = ui.input(t('login.tenant'), placeholder='acme').classes('w-full').mark('tenant') \
+                    .on('keydown.enter', try_login)
             error = ui.label('').classes('text-negative text-sm').mark('login-error')
             error.visible = False
             ui.button(t('login.submit'), on_click=try_login).classes('w-full').mark('login-submit')
