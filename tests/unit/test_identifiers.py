@@ -167,3 +167,4 @@ def test_parse_and_detect_share_the_frame_rule(raw):
         assert again.cache_key == found.cache_key
         assert found.kind is IdType.VIN or is_frame(found.value)
         assert found.kind is IdType.FRAME or VIN_ALPHABET.match(found.value)
+

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlencode
 
-from nicegui import context, run, ui
+from nicegui import app, context, run, ui
 
 from lookup import sessions
 from lookup.throttle import Attempt, get_throttle
@@ -36,9 +36,27 @@ def _address() -> str:
     return client.host if client else 'unknown'
 
 
+def browser_language(accept_language: str) -> str:
+    """'en' when the browser prefers English to Russian (Accept-Language order and q-values), else 'ru'."""
+    ranked = []
+    for i, part in enumerate(accept_language.split(',')):
+        tag, _, q = part.strip().partition(';q=')
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        ranked.append((-weight, i, tag.strip().lower()[:2]))
+    for _, _, tag in sorted(ranked):
+        if tag in ('ru', 'en'):
+            return tag
+    return 'ru'
+
+
 def register() -> None:
     @ui.page('/login')
     async def login_page(redirect_to: str = '/') -> None:
+        if 'lang' not in app.storage.user:  # nobody is known yet: speak the browser's language
+            app.storage.user['lang'] = browser_language(context.client.request.headers.get('accept-language', ''))
         ui.page_title(t('login.title'))
         target = safe_target(redirect_to)
         if await run.io_bound(load_actor, context.client.request.session.get('sid')) is not None:
