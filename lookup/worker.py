@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import os
 import socket
+import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 
 from sqlmodel import col, select
@@ -88,6 +91,32 @@ def _current(case_id: int | None) -> None:
     heartbeat.beat(worker_id(), case_id, problem)
 
 
+_browsing = 0
+"""Worker threads inside a Playwright call right now."""
+
+
+@contextlib.contextmanager
+def _in_browser() -> Iterator[None]:
+    global _browsing
+    _browsing += 1
+    try:
+        yield
+    finally:
+        _browsing -= 1
+
+
+@atexit.register
+def _leave_without_finalising() -> None:
+    """A forced stop (a second Ctrl-C or SIGTERM) leaves a worker thread inside a Playwright call; tearing down the
+    interpreter under its greenlet crashes the process (SIGSEGV) after the case was already given back. Once the
+    consumer has exited, leave at once instead (logs flushed), so the stop is a clean exit."""
+    if _browsing:
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
+
+
 def notify(case: LookupCase) -> None:
     events.publish(events.case_changed(case))
 
@@ -167,7 +196,8 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
             with session_scope() as s:
                 cases.renew_lease(session=s, cache_key=key, worker_id=wid,
                                   lease=_lease(settings, waiting_for_slot=False))
-            result = engine().lookup(ident, None, on_stage=on_stage)
+            with _in_browser():
+                result = engine().lookup(ident, None, on_stage=on_stage)
             visited = True
     if visited:
         evidence.keep(result, settings=settings)
