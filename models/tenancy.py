@@ -63,7 +63,7 @@ class UserSession(SQLModel, table=True):
     __tablename__ = 'user_session'
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key='user.id', index=True, ondelete='CASCADE')
-    tenant_id: int = Field(foreign_key='tenant.id')
+    tenant_id: int = Field(foreign_key='tenant.id', index=True)
     role: str = Field(sa_type=sa.String(16))
     """The role at login: a role change ends the session (the user logs in again with the new role)."""
     token_hash: str | None = Field(default=None, max_length=64, unique=True)

@@ -7,6 +7,7 @@ Production: a Redis pub/sub listener (reconnecting) in the web process emits the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import inspect
 import logging
@@ -81,9 +82,11 @@ class Coalesced:
                 if self._gone():
                     return
                 self.runs += 1
-                result = self._fn()
-                if inspect.isawaitable(result):
-                    await result
+                # In the page's own context, as if the page ran it (its actions re-check the user through it).
+                with self._client if self._client is not None else contextlib.nullcontext():
+                    result = self._fn()
+                    if inspect.isawaitable(result):
+                        await result
                 if not self._again:
                     return
         except Exception:  # a failed refresh must not end future ones

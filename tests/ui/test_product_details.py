@@ -10,14 +10,11 @@ from nicegui import ui
 from nicegui.testing import User
 
 from lookup import cache, service
-from lookup.auth import Actor
 from lookup.db import session_scope
 from lookup.engine.outcomes import OemStatus, Outcome
 from lookup.engine.result import Evidence, Gearbox, LookupResult, Vehicle
 from lookup.settings import get_settings
-from tests.ui.conftest import cached_result, eventually, login
-
-MANAGER = Actor(user_id=None, tenant_id=1, role='manager')
+from tests.ui.conftest import cached_result, demo_actor, eventually, login, used_by_demo
 
 
 async def test_empty_submit_says_what_is_missing(manager: User, conversation_id: int) -> None:
@@ -46,11 +43,12 @@ async def test_near_vin_is_not_offered_as_a_frame(manager: User, conversation_id
     manager.find(marker='lookup-submit').click()
     await manager.should_see('В VIN 17 символов, а здесь 16')
     await manager.should_not_see(marker='case-card')
-    assert service.list_cases(MANAGER, conversation_id) == []
+    assert service.list_cases(demo_actor('manager'), conversation_id) == []
 
 
 async def test_viewer_gets_no_cache_controls_it_cannot_use(user: User) -> None:
     cached_result('WVWZZZ1KZAW000432', oem='0AM300432')
+    used_by_demo('WVWZZZ1KZAW000432')  # a tenant sees the cache rows its own cases used
     await login(user, 'viewer')
     await user.open('/cache')
     table = user.find(marker='cache-table').elements.pop()
@@ -103,7 +101,7 @@ async def test_no_gearbox_sentence_is_text_not_a_code(manager: User, conversatio
                           evidence=Evidence(source='podzamenu', final_url='http://sandbox/x', duration_ms=900))
     with session_scope() as s:
         cache.store(session=s, cache_key=f'VIN:{vin}', result=result, settings=get_settings())
-    service.submit_lookup(MANAGER, conversation_id, vin)
+    service.submit_lookup(demo_actor('manager'), conversation_id, vin)
     await manager.open(f'/conversations/{conversation_id}')
     await manager.should_see('КПП на странице не указана')
     label = manager.find(marker='case-gearbox').elements.pop()
@@ -115,6 +113,7 @@ async def test_phone_menu_holds_navigation_language_and_logout(manager: User) ->
     by tests/e2e/test_layout_and_docs.py); the menu must carry everything the wide header has."""
     menu = manager.find(marker='nav-menu-items').elements.pop()
     texts = [el.text for el in menu.descendants() if isinstance(el, ui.item_section) and el.text]
-    assert texts == ['Диалоги', 'Кэш', 'Мониторинг', 'manager · manager', 'English', 'Выйти']  # no «Пользователи»
+    # no «Пользователи» for a manager
+    assert texts == ['Диалоги', 'Кэш', 'Мониторинг', 'manager · manager', 'English', 'Сменить пароль', 'Выйти']
     manager.find(marker='menu-cache').click()
     await manager.should_see('Кэш результатов')

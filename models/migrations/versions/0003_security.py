@@ -40,6 +40,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('user_session', schema=None) as batch_op:
         batch_op.create_index('ix_user_session_user_id', ['user_id'], unique=False)
+        batch_op.create_index('ix_user_session_tenant_id', ['tenant_id'], unique=False)
     with op.batch_alter_table('lookup_case', schema=None) as batch_op:
         batch_op.create_index('ix_case_tenant_key', ['tenant_id', 'cache_key'], unique=False)
 
