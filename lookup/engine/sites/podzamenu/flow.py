@@ -38,8 +38,9 @@ EFFECT_QUIET_MS = 450
 """After an action, the page has answered it once nothing changed for this long (no spinner, no request)."""
 PARTS_QUIET_MS = 900
 """A parts view may take longer to appear than an accordion to open: a wrong «dead end» here is costly."""
-SNAPSHOT_QUIET_MS = 150
+SNAPSHOT_QUIET_MS = 120
 """Before reading a view: no DOM change for this long (rows rendered in several passes are all there)."""
+SNAPSHOT_PATIENCE_S = 3.0
 CLICK_CAP_S = 4.0
 """Longest wait for a shown target to become clickable (scrolling, an animation finishing)."""
 MAX_SECTIONS, MAX_CARDS, MAX_DEEPER = 4, 3, 3
@@ -56,9 +57,13 @@ def search_url(base_url: str, value: str) -> str:
 
 def snapshot(page: Page, run: Run) -> dict[str, Any]:
     """The DOM for the parsers, once the view has stopped changing (a view may render in several passes)."""
-    with run.step('snapshot'):
-        page.wait_for_function('q => window.__lk.settled(q)', arg=SNAPSHOT_QUIET_MS, polling='raf',
-                               timeout=run.ms())
+    with run.step('snapshot') as step:
+        try:
+            page.wait_for_function('q => window.__lk.still(q)', arg=SNAPSHOT_QUIET_MS, polling='raf',
+                                   timeout=run.ms(SNAPSHOT_PATIENCE_S))
+        except PlaywrightTimeout:
+            run.ms()  # the deadline passed: that raises; a DOM that never stops changing is read as it is
+            step.detail = 'never still'
         return page.evaluate(SNAPSHOT_JS, SNAPSHOT_ARG)
 
 

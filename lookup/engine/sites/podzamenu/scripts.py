@@ -238,8 +238,10 @@ window.__lk = (() => {
     if ((a.specs && anyOf(a.specs)) || (a.parts !== undefined && a.parts !== null && parts(a.parts))) return 'yes';
     return settled(a.quiet) ? 'settled' : null;
   };
+  // Before a read: no spinner and no DOM change for quietMs (the page's background traffic does not matter here).
+  const still = (quietMs) => !!document.body && !loading() && performance.now() - lastMutation >= quietMs;
   const linkCount = () => find({css: o.link}).length;
-  return {state, settled, mark, until, find, texts, parts, partsCount, linkCount, loading, shown,
+  return {state, settled, still, mark, until, find, texts, parts, partsCount, linkCount, loading, shown,
           visible: () => visText(document.body)};
 })();
 """
