@@ -84,13 +84,14 @@ async def test_empty_tables_say_what_would_be_there(manager: User) -> None:
 
 async def test_empty_states_are_translated(manager: User) -> None:
     manager.find(marker='lang-switch').click()
+    await manager.should_see('Conversations', retries=50)  # the switch is saved off the loop, then the page reloads
     await manager.open('/cache')
     table = manager.find(marker='cache-table').elements.pop()
     assert 'Nothing in the cache yet' in (table.slots['no-data'].template or '')
     assert table.props['rows-per-page-label'] == 'Rows per page:'  # not Quasar's Russian pack
     assert " of " in table.props[':pagination-label']
     manager.find(marker='lang-switch').click()
-    await manager.open('/')
+    await manager.should_see('Диалоги', retries=50)  # back to Russian for the tests after this one
 
 
 async def test_no_gearbox_sentence_is_text_not_a_code(manager: User, conversation_id: int) -> None:
