@@ -85,3 +85,14 @@ class Run:
 
     def use(self, selector: str) -> None:
         self.selectors_used.append(selector)
+
+
+def open_page(page: Any, run: Run, url: str, *, step: str, where: str) -> None:
+    """Navigate (DOMContentLoaded, within the budget); an HTTP block or server error ends the lookup there."""
+    with run.step(step, url):
+        response = page.goto(url, wait_until='domcontentloaded', timeout=run.ms())
+    status = response.status if response is not None else 0
+    if status in (401, 403, 429):
+        raise PageProblem(Outcome.BLOCKED, f'HTTP {status} on {where}')
+    if status >= 500:
+        raise PageProblem(Outcome.SITE_ERROR, f'HTTP {status} on {where}')

@@ -24,7 +24,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lookup.engine.outcomes import Outcome
 from lookup.engine.result import Step
-from lookup.engine.run import PageProblem, Run
+from lookup.engine.run import PageProblem, Run, open_page
 from lookup.engine.sites.dom_js import SNAPSHOT_JS
 from lookup.engine.sites.podzamenu import selectors as S
 
@@ -69,14 +69,7 @@ def snapshot(page: Page, run: Run) -> dict[str, Any]:
 
 def open_vehicle(page: Page, run: Run, base_url: str, value: str) -> str:
     """Go to the search page; returns 'vehicle', 'catalogue', 'not_found' or 'empty', raises PageProblem."""
-    url = search_url(base_url, value)
-    with run.step('goto', url):
-        response = page.goto(url, wait_until='domcontentloaded', timeout=run.ms())
-    status = response.status if response is not None else 0
-    if status in (401, 403, 429):
-        raise PageProblem(Outcome.BLOCKED, f'HTTP {status} on the search page')
-    if status >= 500:
-        raise PageProblem(Outcome.SITE_ERROR, f'HTTP {status} on the search page')
+    open_page(page, run, search_url(base_url, value), step='goto', where='the search page')
     with run.step('wait:vehicle') as step:
         state = page.wait_for_function('q => window.__lk && window.__lk.state(q)', arg=EMPTY_QUIET_MS,
                                        polling='raf', timeout=run.ms()).json_value()

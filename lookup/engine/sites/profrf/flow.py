@@ -7,8 +7,7 @@ from urllib.parse import quote
 
 from playwright.sync_api import Page
 
-from lookup.engine.outcomes import Outcome
-from lookup.engine.run import PageProblem, Run
+from lookup.engine.run import Run, open_page
 from lookup.engine.sites.podzamenu.flow import snapshot
 from lookup.engine.sites.profrf import selectors as S
 
@@ -19,14 +18,7 @@ def search_url(base_url: str, vin: str) -> str:
 
 def open_answer(page: Page, run: Run, base_url: str, vin: str) -> dict[str, Any]:
     """Go to the VIN search and return the settled page's DOM snapshot."""
-    url = search_url(base_url, vin)
-    with run.step('goto:fallback', url):
-        response = page.goto(url, wait_until='domcontentloaded', timeout=run.ms())
-    status = response.status if response is not None else 0
-    if status in (401, 403, 429):
-        raise PageProblem(Outcome.BLOCKED, f'HTTP {status} on the fallback site')
-    if status >= 500:
-        raise PageProblem(Outcome.SITE_ERROR, f'HTTP {status} on the fallback site')
+    open_page(page, run, search_url(base_url, vin), step='goto:fallback', where='the fallback site')
     with run.step('wait:fallback-settled'):
         page.wait_for_function('q => window.__lk && window.__lk.settled(q)', arg=S.SETTLE_QUIET_MS, polling='raf',
                                timeout=run.ms())
