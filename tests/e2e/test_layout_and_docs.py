@@ -32,7 +32,10 @@ def test_docs_render_without_any_other_origin(page: Page, base_url: str, shot) -
 
 
 CACHE_ROW = '''
+from sqlmodel import select
 from lookup import cache
+from lookup.demo import DEMO_TENANT
+from models import CaseStatus, Conversation, LookupCase, Tenant
 from lookup.db import session_scope
 from lookup.engine.outcomes import OemStatus, Outcome
 from lookup.engine.result import Evidence, Gearbox, LookupResult, Vehicle
@@ -42,7 +45,12 @@ result = LookupResult(query=vin, id_type='VIN', outcome=Outcome.FOUND, vehicle=V
                       gearbox=Gearbox(model='KCK', factory_code='KCK', oem='09G300035M', oem_status=OemStatus.FOUND),
                       evidence=Evidence(source='podzamenu', final_url='http://sandbox/x', duration_ms=1000))
 with session_scope() as s:
-    cache.store(session=s, cache_key=f'VIN:{vin}', result=result, settings=get_settings())
+    row = cache.store(session=s, cache_key=f'VIN:{vin}', result=result, settings=get_settings())
+    # A tenant sees the cache rows its own cases used: the demo tenant's case answered from this one.
+    tenant = s.exec(select(Tenant).where(Tenant.slug == DEMO_TENANT)).one()
+    conv = s.exec(select(Conversation).where(Conversation.tenant_id == tenant.id)).first()
+    s.add(LookupCase(tenant_id=tenant.id, conversation_id=conv.id, id_type='VIN', raw_value=vin, value=vin,
+                     cache_key=row.cache_key, cache_id=row.id, status=CaseStatus.COMPLETED, outcome='FOUND'))
 '''
 
 
