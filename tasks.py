@@ -81,8 +81,13 @@ def sweep() -> None:
     evidence past its retention."""
     recovery.sweep(enqueue=enqueue_case, queued_ids=queued_case_ids)
     from lookup import cache, evidence
-    with session_scope() as s:
-        purged = cache.purge_expired(session=s)
+    purged = 0
+    while True:  # batch after batch, each its own short transaction
+        with session_scope() as s:
+            batch = cache.purge_expired(session=s)
+        purged += batch
+        if batch < cache.PURGE_BATCH:
+            break
     if purged:
         logger.info('purged %s expired cache rows', purged)
     try:

@@ -93,5 +93,12 @@ def invalidate(*, session: Session, keys: list[str] | None = None, tenant_id: in
     return session.execute(stmt).rowcount or 0
 
 
+PURGE_BATCH = 500
+
+
 def purge_expired(*, session: Session) -> int:
-    return session.execute(sa.delete(LookupCache).where(LookupCache.expires_at <= utcnow())).rowcount or 0
+    """Delete up to PURGE_BATCH expired rows; call again (in a new transaction) while it returns that many.
+    Small batches keep each write transaction short: SQLite has one writer, and lookups finishing meanwhile
+    must not wait on it."""
+    batch = sa.select(LookupCache.id).where(LookupCache.expires_at <= utcnow()).limit(PURGE_BATCH).scalar_subquery()
+    return session.execute(sa.delete(LookupCache).where(col(LookupCache.id).in_(batch))).rowcount or 0
