@@ -25,7 +25,7 @@ from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.sessions import recheck
 from lookup.settings import get_settings
 from models import ACTIVE_STATUSES, Conversation, LookupCase, Message
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: st
                 limits.check_rate(tenant_id=actor.tenant_id, settings=settings, session=s)
             except redis.RedisError as exc:  # the limiter is down: let the lookup through, it is still bounded
                 logger.warning('rate limiter unavailable: %s', exc)
-        case = cases.create(session=s, tenant_id=actor.tenant_id, conversation_id=conv.id, ident=ident, tag=tag,
+        case = cases.create(session=s, tenant_id=actor.tenant_id, conversation_id=saved_id(conv), ident=ident, tag=tag,
                             force_refresh=force_refresh, user_id=actor.user_id, message_id=message_id)
         if hit is not None:
             cases.finish_from_result(case, LookupResult.model_validate(hit.result), cache_row=hit, from_cache=True)
@@ -97,7 +97,7 @@ def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: st
     if enqueue or (attached and _unattended(case)):
         _enqueue_or_park(case)
     _notify(case)
-    return get_case(actor, case.id)
+    return get_case(actor, saved_id(case))
 
 
 def _unattended(case: LookupCase) -> bool:
@@ -112,10 +112,10 @@ def _unattended(case: LookupCase) -> bool:
 def _enqueue_or_park(case: LookupCase) -> None:
     from lookup import recovery
     try:
-        _enqueuer()(case.id)
+        _enqueuer()(saved_id(case))
     except Exception as exc:  # Redis down: keep the case, show it, and let the sweep enqueue it later
         logger.warning('queue unavailable for case %s: %s', case.id, exc)
-        recovery.mark_queue_unavailable(case.id)
+        recovery.mark_queue_unavailable(saved_id(case))
         case.stage = 'queue_unavailable'
 
 
@@ -149,8 +149,8 @@ def queue_position(actor: Actor, case_id: int) -> int | None:
         if case.status != 'pending':
             return None
         ahead = s.exec(select(func.count(func.distinct(LookupCase.cache_key))).where(
-            col(LookupCase.status).in_(ACTIVE_STATUSES), LookupCase.id < case.id,
-            LookupCase.cache_key != case.cache_key)).one()
+            col(LookupCase.status).in_(ACTIVE_STATUSES), col(LookupCase.id) < saved_id(case),
+            col(LookupCase.cache_key) != case.cache_key)).one()
         return ahead + 1
 
 
@@ -263,8 +263,9 @@ def receive_message(actor: Actor, *, channel: str, external_chat_id: str, extern
                                            Message.external_message_id == external_message_id)).first()
         if msg is None:
             created = True
-            msg = Message(tenant_id=actor.tenant_id, conversation_id=conv.id, external_message_id=external_message_id,
-                          direction='in', author=customer_name or conv.customer_name, text=text)
+            msg = Message(tenant_id=actor.tenant_id, conversation_id=saved_id(conv),
+                          external_message_id=external_message_id, direction='in',
+                          author=customer_name or conv.customer_name, text=text)
             s.add(msg)
             now = utcnow()
             conv.last_message_text = text[:300]
@@ -273,7 +274,7 @@ def receive_message(actor: Actor, *, channel: str, external_chat_id: str, extern
             if customer_name and not conv.customer_name:
                 conv.customer_name = customer_name
             s.flush()
-        conv_id, msg_out = conv.id, MessageOut.of(msg)
+        conv_id, msg_out = saved_id(conv), MessageOut.of(msg)
     case = None
     if created:
         found = detect(text)

@@ -11,7 +11,7 @@ from lookup.auth import Actor, create_token, hash_password, verify_password
 from lookup.db import session_scope
 from lookup.errors import Forbidden, NotFound
 from models import ApiToken, Role, Tenant, User
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 USERNAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9._@-]{0,99}')
 """Login names: ASCII letters, digits and `._@-`, 1-100 characters (unique within a tenant regardless of case)."""
@@ -48,7 +48,7 @@ def create_user(*, session: Session, tenant: Tenant, username: str, password: st
         raise ValueError(f'Unknown role {role!r}; use admin, manager or viewer.')
     if find_user(session=session, username=username, tenant_id=tenant.id) is not None:
         raise ValueError('This username is taken.')  # in this tenant: names in other tenants are not looked at
-    user = User(tenant_id=tenant.id, username=username, password_hash=hash_password(password), role=role,
+    user = User(tenant_id=saved_id(tenant), username=username, password_hash=hash_password(password), role=role,
                 full_name=full_name[:200])
     session.add(user)
     session.flush()
@@ -64,7 +64,7 @@ def _check_password(password: str) -> None:
 
 def _sessions_ended(session: Session, user: User, *, keep: int | None = None) -> None:
     """End the user's browser sessions (but `keep`) and tell open pages in every web process to re-check theirs."""
-    sessions.revoke_all(session=session, user_id=user.id, keep=keep)
+    sessions.revoke_all(session=session, user_id=saved_id(user), keep=keep)
     session.commit()
     events.publish(events.Change(kind='session', tenant_id=user.tenant_id))
 
@@ -89,7 +89,7 @@ def change_password(actor: Actor, *, current: str, new: str) -> None:
     """The caller's own password; their other sessions end (this one stays). Raises ValueError."""
     with session_scope() as s:
         actor = sessions.recheck(session=s, actor=actor)
-        user = s.get(User, actor.user_id)
+        user = _tenant_user(s, actor, actor.user_id)
         if not verify_password(user.password_hash, current):
             raise ValueError('The current password is wrong.')
         _check_password(new)
@@ -142,6 +142,8 @@ def add_user(actor: Actor, *, username: str, password: str, role: str, full_name
     with session_scope() as s:
         actor = _admin(s, actor)
         tenant = s.get(Tenant, actor.tenant_id)
+        if tenant is None:
+            raise NotFound('Tenant not found.')
         create_user(session=s, tenant=tenant, username=username, password=password, role=role, full_name=full_name)
 
 
@@ -160,7 +162,7 @@ def set_active(actor: Actor, user_id: int, active: bool) -> None:
 def list_tokens(actor: Actor) -> list[dict]:
     with session_scope() as s:
         actor = _admin(s, actor)
-        rows = s.exec(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        rows = s.exec(select(ApiToken, User).join(User, col(User.id) == col(ApiToken.user_id))
                       .where(ApiToken.tenant_id == actor.tenant_id).order_by(col(ApiToken.id).desc())).all()
         return [{'id': t.id, 'name': t.name, 'prefix': t.prefix, 'username': u.username,
                  'created_at': t.created_at, 'last_used_at': t.last_used_at, 'revoked': t.revoked_at is not None}

@@ -11,6 +11,7 @@ import inspect
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -249,12 +250,12 @@ class InboundResult(BaseModel):
                                                        'description': 'Already received (idempotent)'}})
 def inbound_message(body: InboundMessage, actor: ActorDep) -> JSONResponse:
     """Store a customer message (admin, manager); a single VIN/FRAME in it starts a lookup automatically."""
-    kwargs = dict(channel=body.channel, external_chat_id=body.external_chat_id,
-                  external_message_id=body.external_message_id, text=body.text, customer_name=body.customer_name)
+    receive = partial(service.receive_message, actor, channel=body.channel, external_chat_id=body.external_chat_id,
+                      external_message_id=body.external_message_id, text=body.text, customer_name=body.customer_name)
     try:
-        msg, case, created = service.receive_message(actor, **kwargs)
+        msg, case, created = receive()
     except IntegrityError:  # a concurrent delivery of the same message/chat won the insert: this one is a repeat
-        msg, case, created = service.receive_message(actor, **kwargs)
+        msg, case, created = receive()
     if not created and case is None:  # a repeat answers with the lookup the first delivery started, if any
         case = next((c for c in service.list_cases(actor, msg.conversation_id) if c.message_id == msg.id), None)
     conv = service.get_conversation(actor, msg.conversation_id)
@@ -289,7 +290,8 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return _error(status, code, message, dict(exc.headers) if exc.headers else None)
 
 
-Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
+# The exception's class depends on the key it is registered for (404 → HTTPException), hence Any.
+Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 
 def _api_first(app: FastAPI, key: int | type[Exception], fallback: Handler) -> None:

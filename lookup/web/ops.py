@@ -17,7 +17,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from sqlmodel import col, func, select
 
 from lookup import heartbeat
-from lookup.db import get_engine, session_scope
+from lookup.db import get_engine, select_columns, session_scope
 from lookup.queue import queue_depth
 from lookup.settings import get_settings
 from models import ACTIVE_STATUSES, LookupCache, LookupCase
@@ -116,16 +116,16 @@ class DbCollector:
         done = col(LookupCase.status).not_in(ACTIVE_STATUSES)
         for status, outcome, from_cache, n in s.exec(
                 select(LookupCase.status, LookupCase.outcome, LookupCase.from_cache, func.count())
-                .where(LookupCase.id <= self._high, done)
-                .group_by(LookupCase.status, LookupCase.outcome, LookupCase.from_cache)).all():
+                .where(col(LookupCase.id) <= self._high, done)
+                .group_by(col(LookupCase.status), col(LookupCase.outcome), col(LookupCase.from_cache))).all():
             self._add(status, outcome, from_cache, None, None, n)
-        self._open = set(s.exec(select(LookupCase.id).where(LookupCase.id <= self._high,
+        self._open = set(s.exec(select(col(LookupCase.id)).where(col(LookupCase.id) <= self._high,
                                                             col(LookupCase.status).in_(ACTIVE_STATUSES))).all())
         since = utcnow() - timedelta(hours=1)
         for started, finished in s.exec(select(LookupCase.started_at, LookupCase.finished_at).where(
                 col(LookupCase.finished_at) >= since, col(LookupCase.from_cache).is_(False),
-                col(LookupCase.started_at).is_not(None), LookupCase.id <= self._high)
-                .order_by(LookupCase.finished_at)).all():
+                col(LookupCase.started_at).is_not(None), col(LookupCase.id) <= self._high)
+                .order_by(col(LookupCase.finished_at))).all():
             self._durations.append((finished, (finished - started).total_seconds()))
 
     def _catch_up(self) -> None:
@@ -133,9 +133,9 @@ class DbCollector:
             if self._high < 0:
                 self._first_read(s)
                 return
-            rows = list(s.exec(select(*self._COLS).where(LookupCase.id > self._high)).all())
+            rows = list(s.exec(select_columns(*self._COLS).where(col(LookupCase.id) > self._high)).all())
             if self._open:
-                rows += s.exec(select(*self._COLS).where(col(LookupCase.id).in_(list(self._open)))).all()
+                rows += s.exec(select_columns(*self._COLS).where(col(LookupCase.id).in_(list(self._open)))).all()
         for case_id, status, outcome, from_cache, started, finished in sorted(rows):
             self._high = max(self._high, case_id)
             if status in ACTIVE_STATUSES:
