@@ -17,7 +17,8 @@ NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
 
 async def _switch_lang() -> None:
     # `a` is the user as of this click (their saved language, not the page's copy); the reload reads it back.
-    if await act(lambda a: users.set_locale(a, 'en' if a.locale == 'ru' else 'ru') or True):
+    # `set_locale(...) or True` is True once saved; act() gives None when the session has ended.
+    if await act(lambda a: users.set_locale(a, 'en' if a.locale == 'ru' else 'ru') or True):  # type: ignore[func-returns-value]
         ui.navigate.reload()
 
 

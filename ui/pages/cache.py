@@ -49,7 +49,7 @@ def register() -> None:
                     ui.button(t('cache.invalidate_all' if actor.is_operator else 'cache.invalidate_tenant'),
                               icon='delete_forever', color='negative',
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
-            columns = [
+            columns: list[dict] = [
                 {'name': 'value', 'label': t('cache.key'), 'field': 'value', 'align': 'left', 'sortable': True},
                 {'name': 'make', 'label': t('cache.make'), 'field': 'make', 'align': 'left', 'sortable': True,
                  **WIDE},
