@@ -90,7 +90,7 @@ def register() -> None:
                 # ... and a case pushed after this reload read the list is missing from it.
                 newest = max((c.id for c in items), default=0)
                 items = sorted((c for i, c in pushed.items() if i > newest), key=lambda c: -c.id) + items
-                positions: dict[int, int | None] = {}
+                positions = {}
                 for c in items:
                     if c.status == 'pending':
                         positions[c.id] = await act(lambda a, cid=c.id: service.queue_position(a, cid))  # type: ignore[misc]
