@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from lookup import users
-from ui.i18n import t
+from ui.i18n import quasar_language, role_label, t
 from ui.session import act, current_actor, log_out, watch_session
 
 NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
@@ -52,12 +52,13 @@ def frame(title: str) -> Iterator[None]:
     actor = current_actor()
     watch_session()
     ui.page_title(f'{title} · {t("app.title")}')
+    quasar_language()
     ui.colors(primary='#1f5f8b', secondary='#5a6b7b', accent='#e07a1f', positive='#2e7d32', negative='#c62828')
     ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
                # Phones: tighter table cells, so the key columns (a 17-character VIN, an OEM) fit 390 px.
                '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}')
     nav = NAV + ([('nav.users', '/admin/users', 'group')] if actor.is_admin else [])
-    who = f'{actor.username} · {actor.role}'
+    who = f'{actor.username} · {role_label(actor.role)}'
     # Wide screens: everything in one header row. Below Quasar's `md` breakpoint (phones, small tablets) the row
     # would wrap to three lines: the title stays, the rest collapses into a menu.
     with ui.header().classes('items-center justify-between px-4 py-1 bg-primary no-wrap'):

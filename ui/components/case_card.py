@@ -10,7 +10,7 @@ from lookup.schemas import CaseOut
 from lookup.settings import get_settings
 from models.dbtypes import utcnow
 from ui.formatting import ago, when
-from ui.i18n import t
+from ui.i18n import has, t, tn
 
 STATUS_COLORS = {'pending': 'grey-7', 'running': 'primary', 'completed': 'positive', 'failed': 'negative'}
 TAG_COLORS = {'VERIFIED_MATCH': 'positive', 'MISMATCH': 'negative', 'UNVERIFIED': 'warning'}
@@ -110,7 +110,7 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
         ui.label(t('case.manual_kpp')).classes('text-warning text-sm')
     candidates = gearbox.get('oem_candidates') or []
     if candidates:
-        with ui.expansion(t('case.candidates', n=len(candidates))).classes('w-full').props('dense'):
+        with ui.expansion(tn('case.candidates', len(candidates))).classes('w-full').props('dense'):
             ui.table(columns=[{'name': 'oem', 'label': 'OEM', 'field': 'oem', 'align': 'left'},
                               {'name': 'name', 'label': t('case.name'), 'field': 'name', 'align': 'left'}],
                      rows=[{'oem': c.get('oem'), 'name': c.get('name') or ''} for c in candidates]) \
@@ -120,7 +120,7 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
 
 def _failure(case: CaseOut, result: dict, on_retry: Action | None) -> None:
     code = case.error.code if case.error else (case.outcome or '')
-    reason = t(f'outcome.{code}') if f'outcome.{code}' in _known() else (case.error.message if case.error else code)
+    reason = t(f'outcome.{code}') if has(f'outcome.{code}') else (case.error.message if case.error else code)
     ui.label(reason).classes('text-negative font-medium').mark('case-error')
     if case.error and case.error.message and case.error.message != code:
         ui.label(case.error.message).classes('text-sm text-grey-8').mark('case-error-detail')
@@ -143,18 +143,13 @@ def _footer(case: CaseOut, evidence: dict, *, on_refresh: Action | None = None, 
             if evidence.get('duration_ms') and not case.from_cache:
                 ui.label(t('case.duration', s=f'{evidence["duration_ms"] / 1000:.1f}'))
             if case.attempts > 1:
-                ui.label(t('case.attempts', n=case.attempts))
+                ui.label(tn('case.attempts', case.attempts))
         if on_retry:
             ui.button(t('case.retry'), icon='replay', on_click=lambda: on_retry(case.id)) \
                 .props('flat dense no-caps').mark('case-retry')
         if on_refresh:
             ui.button(t('case.refresh'), icon='refresh', on_click=lambda: on_refresh(case.id)) \
                 .props('flat dense no-caps').mark('case-refresh')
-
-
-def _known() -> set[str]:
-    from ui.i18n import RU
-    return set(RU)
 
 
 def _copy(text: str) -> None:

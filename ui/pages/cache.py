@@ -8,9 +8,9 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
-from ui.components.empty_state import filtered_empty_state, footer_texts
+from ui.components.empty_state import filtered_empty_state
 from ui.formatting import when
-from ui.i18n import error_text, t
+from ui.i18n import error_text, t, tn
 from ui.session import act, current_actor
 from ui.theme import frame
 
@@ -77,7 +77,6 @@ def register() -> None:
                                      icon='inventory_2')
 
             show_empty(False)
-            footer_texts(table)
             if actor.can_lookup:
                 # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
                 table.add_slot('body-cell-actions', f'''
@@ -113,14 +112,14 @@ def register() -> None:
             table.selected = [r for r in table.selected if any(x['key'] == r['key'] for x in table.rows)]
             show_empty(bool(search.value))
             table.update()
-            total_label.text = t('cache.total', n=res.total)
+            total_label.text = tn('cache.total', res.total)
             update_sel_button()
 
         async def confirm(keys: list[str] | None) -> None:
             if keys is not None and not keys:
                 return
             if keys is not None:
-                text = t('cache.confirm', n=len(keys))
+                text = tn('cache.confirm', len(keys))
             else:
                 text = t('cache.confirm_all' if actor.is_operator else 'cache.confirm_tenant')
             with ui.dialog() as dialog, ui.card().mark('confirm-dialog'):
@@ -137,7 +136,7 @@ def register() -> None:
                 return
             if n is None:
                 return
-            ui.notify(t('cache.done', n=n), type='positive')
+            ui.notify(tn('cache.done', n), type='positive')
             table.selected = []
             await load()
 

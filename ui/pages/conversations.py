@@ -6,7 +6,7 @@ from nicegui import run, ui
 
 from lookup import service
 from ui import live
-from ui.components.empty_state import filtered_empty_state, footer_texts
+from ui.components.empty_state import filtered_empty_state
 from ui.formatting import ago
 from ui.i18n import t
 from ui.session import current_actor
@@ -47,7 +47,6 @@ def register() -> None:
                 filtered_empty_state(table, filtered, text=t('conv.empty'), hint=t('conv.empty_hint'), icon='forum')
 
             show_empty(False)
-            footer_texts(table)
 
             async def load(pagination: dict | None = None) -> None:
                 p = pagination or table.pagination
