@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.dbtypes import utcnow
-from ui.i18n import lang
+from ui.i18n import t
 
 
 def ago(when: datetime | None) -> str:
@@ -13,14 +13,13 @@ def ago(when: datetime | None) -> str:
     if when is None:
         return ''
     secs = int((utcnow() - when).total_seconds())
-    ru = lang() == 'ru'
     if secs < 60:
-        return f'{max(secs, 0)} с' if ru else f'{max(secs, 0)} s'
+        return t('ago.seconds', n=max(secs, 0))
     if secs < 3600:
-        return f'{secs // 60} мин' if ru else f'{secs // 60} min'
+        return t('ago.minutes', n=secs // 60)
     if secs < 86400:
-        return f'{secs // 3600} ч' if ru else f'{secs // 3600} h'
-    return f'{secs // 86400} дн' if ru else f'{secs // 86400} d'
+        return t('ago.hours', n=secs // 3600)
+    return t('ago.days', n=secs // 86400)
 
 
 def when(dt: datetime | None) -> str:

@@ -26,8 +26,25 @@ LANGUAGES = ('ru', 'en')
 DEFAULT = 'ru'
 QUASAR_PACKS = {'ru': 'ru', 'en': 'en-US'}
 """Quasar's language pack per UI language (files under nicegui/static/lang/): table footers, «Нет данных»."""
-KEYWORDS = {'t': (1,), 'tn': (1,)}
-"""For Babel's extractor (`babel.messages.extract`): the message id is the first argument of both."""
+KEYWORDS = {'t': (1,), 'tn': (1,), 'N_': (1,)}
+"""For Babel's extractor (`babel.messages.extract`): the message id is the first argument of each."""
+RUNTIME_FAMILIES: dict[str, tuple[str, ...]] = {
+    'outcome.': ('FOUND', 'MODEL_ONLY', 'NOT_AVAILABLE', 'NOT_FOUND', 'VEHICLE_NOT_FOUND', 'SITE_ERROR', 'TIMEOUT',
+                 'BLOCKED', 'BROWSER_UNAVAILABLE'),
+    'status.': ('pending', 'running', 'completed', 'failed'),
+    'stage.': ('queued', 'queue_unavailable', 'retry_wait', 'opening', 'navigating', 'parsing', 'fallback',
+               'site_paused'),
+    'wait.': ('opening', 'navigating', 'parsing', 'fallback'),
+    'tag.': ('VERIFIED_MATCH', 'MISMATCH', 'UNVERIFIED'),
+    'role.': ('admin', 'manager', 'viewer'),
+    'channel.': ('telegram', 'whatsapp', 'viber', 'vk', 'avito', 'email', 'sms', 'manual', 'api'),
+    'dash.site_': ('closed', 'open', 'probing'),
+    'err.': ('EMPTY', 'VIN_CHARS', 'VIN_LENGTH', 'VIN_FORBIDDEN_LETTERS', 'FRAME_FORMAT', 'RATE_LIMITED', 'FORBIDDEN',
+             'NOT_FOUND', 'SITE_BUSY', 'UNAUTHORIZED', 'USERNAME_FORMAT', 'ROLE_UNKNOWN', 'USERNAME_TAKEN',
+             'PASSWORD_SHORT', 'PASSWORD_LONG', 'PASSWORD_WRONG', 'OWN_ROLE', 'DEACTIVATE_SELF', 'TOKEN_INACTIVE'),
+}
+"""Ids built at run time (`t(f'outcome.{code}')`), which the extractor cannot see: prefix → the values it takes.
+tests/unit/test_i18n.py checks them against the domain's enums and error codes."""
 
 _forced: ContextVar[str | None] = ContextVar('ui_language', default=None)
 
@@ -45,6 +62,11 @@ def _compile(language: str) -> gettext.GNUTranslations:
 
 
 TRANSLATIONS = {code: _compile(code) for code in LANGUAGES}
+
+
+def N_(key: str) -> str:
+    """Mark a message id that is translated later with `t(key)` (gettext's convention, for the extractor)."""
+    return key
 
 
 def lang() -> str:
@@ -95,6 +117,11 @@ def error_text(code: str | None, message: str | None = None, **kw: object) -> st
         except KeyError:
             pass
     return message or code or ''
+
+
+def exception_text(exc: Exception) -> str:
+    """A refused action's error (a domain error, or bad input with a `code`) in the user's language."""
+    return error_text(getattr(exc, 'code', None), str(exc), **getattr(exc, 'params', {}))
 
 
 def role_label(role: str) -> str:

@@ -46,7 +46,7 @@ def register() -> None:
                 sel_button.set_visibility(actor.can_lookup)
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
                 if actor.is_admin or actor.is_operator:
-                    ui.button(t('cache.invalidate_all' if actor.is_operator else 'cache.invalidate_tenant'),
+                    ui.button(t('cache.invalidate_all') if actor.is_operator else t('cache.invalidate_tenant'),
                               icon='delete_forever', color='negative',
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
             columns = [
@@ -79,10 +79,11 @@ def register() -> None:
             show_empty(False)
             if actor.can_lookup:
                 # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
+                invalidate = t('cache.invalidate')
                 table.add_slot('body-cell-actions', f'''
                 <q-td :props="props" auto-width>
-                  <q-btn flat dense round size="sm" color="negative" icon="delete" title="{t('cache.invalidate')}"
-                         :aria-label="'{t('cache.invalidate')} ' + props.row.value"
+                  <q-btn flat dense round size="sm" color="negative" icon="delete" title="{invalidate}"
+                         :aria-label="'{invalidate} ' + props.row.value"
                          @click="() => $parent.$emit('invalidate', props.row)" />
                 </q-td>''')
             table.on('invalidate', lambda e: confirm([e.args['key']]))
@@ -121,7 +122,7 @@ def register() -> None:
             if keys is not None:
                 text = tn('cache.confirm', len(keys))
             else:
-                text = t('cache.confirm_all' if actor.is_operator else 'cache.confirm_tenant')
+                text = t('cache.confirm_all') if actor.is_operator else t('cache.confirm_tenant')
             with ui.dialog() as dialog, ui.card().mark('confirm-dialog'):
                 ui.label(text)
                 with ui.row().classes('w-full justify-end'):

@@ -8,7 +8,7 @@ from lookup import service
 from ui import live
 from ui.components.empty_state import filtered_empty_state
 from ui.formatting import ago
-from ui.i18n import t
+from ui.i18n import channel_label, t
 from ui.session import current_actor
 from ui.theme import frame
 
@@ -58,7 +58,7 @@ def register() -> None:
                 if res is None:
                     return
                 table.rows = [{'id': c.id, 'customer': c.customer_name or c.external_chat_id,
-                               'channel': c.channel, 'last': c.last_message_text,
+                               'channel': channel_label(c.channel), 'last': c.last_message_text,
                                'status': ('⚠ ' + t('conv.needs_clarification') + ' · ' if c.needs_clarification
                                           else '') + (t(f'status.{c.last_lookup_status}')
                                                       if c.last_lookup_status else '—'),
