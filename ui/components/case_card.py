@@ -128,8 +128,8 @@ def _failure(case: CaseOut, result: dict, on_retry: Action | None) -> None:
     with ui.row().classes('items-center gap-1'):
         ui.label(reason).classes('text-negative font-medium').mark('case-error')
         if raw:
-            ui.icon('info_outline', size='xs', color='grey-6').classes('cursor-help') \
-                .tooltip(t('fail.raw_detail', detail=raw)).mark('case-error-raw')
+            with ui.icon('info_outline', size='xs', color='grey-6').classes('cursor-help'):
+                ui.tooltip(t('fail.raw_detail', detail=raw)).mark('case-error-raw')
     if detail:
         ui.label(detail).classes('text-sm text-grey-8').mark('case-error-detail')
     evidence = (result or {}).get('evidence') or {}
