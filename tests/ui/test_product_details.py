@@ -58,6 +58,7 @@ async def test_viewer_gets_no_cache_controls_it_cannot_use(user: User) -> None:
     await user.should_not_see(marker='cache-invalidate-selected')
     await user.should_not_see(marker='cache-invalidate-all')
     assert 'body-cell-actions' not in table.slots  # no per-row delete button either
+    assert 'actions' not in [c['name'] for c in table.columns]  # nor its column (which showed the raw key)
 
 
 async def test_manager_still_gets_the_cache_controls(manager: User) -> None:

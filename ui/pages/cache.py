@@ -64,8 +64,9 @@ def register() -> None:
                 {'name': 'expires_at', 'label': t('cache.expires'), 'field': 'expires', 'align': 'left',
                  'sortable': True, **WIDE},
                 {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left', **WIDE},
-                {'name': 'actions', 'label': '', 'field': 'key'},
             ]
+            if actor.can_lookup:  # a viewer's table has no action column (it showed the raw cache key)
+                columns.append({'name': 'actions', 'label': '', 'field': 'key'})
             table = ui.table(columns=columns, rows=[], row_key='key',
                              selection='multiple' if actor.can_lookup else None,
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
