@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.numbers import format_decimal
+
 from models.dbtypes import utcnow
-from ui.i18n import t
+from ui.i18n import lang, t
 
 
 def ago(when: datetime | None) -> str:
@@ -24,3 +26,10 @@ def ago(when: datetime | None) -> str:
 
 def when(dt: datetime | None) -> str:
     return dt.astimezone().strftime('%d.%m.%Y %H:%M') if dt else ''
+
+
+def number(value: object, pattern: str = '#,##0.#') -> str:
+    """A number the way the user's language writes it (ru «4,5», en "4.5"); anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_decimal(value, pattern, locale=lang())
+    return '—' if value is None else str(value)

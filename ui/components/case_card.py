@@ -10,7 +10,7 @@ from lookup.schemas import CaseOut
 from lookup.settings import get_settings
 from models.dbtypes import utcnow
 from ui.failures import failure_detail
-from ui.formatting import ago, when
+from ui.formatting import ago, number, when
 from ui.i18n import has, t, tn
 
 STATUS_COLORS = {'pending': 'grey-7', 'running': 'primary', 'completed': 'positive', 'failed': 'negative'}
@@ -150,7 +150,7 @@ def _footer(case: CaseOut, evidence: dict, *, on_refresh: Action | None = None, 
                 else:
                     ui.label(source)
             if evidence.get('duration_ms') and not case.from_cache:
-                ui.label(t('case.duration', s=f'{evidence["duration_ms"] / 1000:.1f}'))
+                ui.label(t('case.duration', s=number(evidence['duration_ms'] / 1000, '0.0')))
             if case.attempts > 1:
                 ui.label(tn('case.attempts', case.attempts))
         if on_retry:

@@ -1,5 +1,8 @@
 """Every screen in one language (issue 11 #5): the engine's failure details, users-page errors, role and channel
-labels, units and plurals, in Russian and in English. (Quasar's own table texts need a browser: tests/e2e.)"""
+labels, units and plurals, in Russian and in English. (Quasar's own table texts need a browser: tests/e2e.)
+
+Named to run after test_pages.py: it adds conversations, and test_pages counts the demo ones.
+"""
 
 from __future__ import annotations
 
