@@ -28,7 +28,7 @@ from nicegui import app, ui  # noqa: E402
 from lookup import db, demo, queue  # noqa: E402
 from lookup.users import has_users  # noqa: E402
 from lookup.web import api, docs, ops  # noqa: E402
-from ui import live, session  # noqa: E402
+from ui import i18n, live, session  # noqa: E402
 from ui.pages import cache, conversation, conversations, dashboard, login, users  # noqa: E402
 
 logger = logging.getLogger('main')
@@ -63,6 +63,7 @@ def setup() -> None:
     for page in (login, conversations, conversation, cache, dashboard, users):
         page.register()
     live.install()
+    i18n.install()  # Quasar's language pack per page (table footers, «Нет данных»)
     app.on_startup(startup)
     app.on_shutdown(shutdown)
 

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from lookup import users
-from ui.i18n import t
+from ui.i18n import N_, exception_text, quasar_language, role_label, t
 from ui.session import act, current_actor, log_out, watch_session
 
-NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
-       ('nav.dashboard', '/dashboard', 'insights')]
+NAV = [(N_('nav.conversations'), '/', 'forum'), (N_('nav.cache'), '/cache', 'storage'),
+       (N_('nav.dashboard'), '/dashboard', 'insights')]
 
 
 async def _switch_lang() -> None:
@@ -38,8 +38,8 @@ def _password_dialog() -> None:
                 if await act(change):
                     dialog.close()
                     ui.notify(t('password.changed'), type='positive')
-            except ValueError as exc:
-                error.text = str(exc)
+            except ValueError as exc:  # lookup.users.InvalidUserInput: wrong current password, too short
+                error.text = exception_text(exc)
 
         with ui.row().classes('w-full justify-end'):
             ui.button(t('lookup.cancel'), on_click=dialog.close).props('flat')
@@ -53,12 +53,13 @@ def frame(title: str) -> Iterator[None]:
     actor = current_actor()
     watch_session()
     ui.page_title(f'{title} · {t("app.title")}')
+    quasar_language()
     ui.colors(primary='#1f5f8b', secondary='#5a6b7b', accent='#e07a1f', positive='#2e7d32', negative='#c62828')
     ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
                # Phones: tighter table cells, so the key columns (a 17-character VIN, an OEM) fit 390 px.
                '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}')
-    nav = NAV + ([('nav.users', '/admin/users', 'group')] if actor.is_admin else [])
-    who = f'{actor.username} · {actor.role}'
+    nav = NAV + ([(N_('nav.users'), '/admin/users', 'group')] if actor.is_admin else [])
+    who = f'{actor.username} · {role_label(actor.role)}'
     # Wide screens: everything in one header row. Below Quasar's `md` breakpoint (phones, small tablets) the row
     # would wrap to three lines: the title stays, the rest collapses into a menu.
     with ui.header().classes('items-center justify-between px-4 py-1 bg-primary no-wrap'):
@@ -75,7 +76,8 @@ def frame(title: str) -> Iterator[None]:
                 .tooltip(t('password.change')).mark('password-change')
             ui.button(t('nav.logout'), icon='logout', on_click=log_out).props('flat color=white no-caps dense') \
                 .mark('logout')
-        with ui.button(icon='menu').props(f'flat round color=white aria-label="{t("nav.menu")}"').classes('lt-md') \
+        menu_label = t('nav.menu')
+        with ui.button(icon='menu').props(f'flat round color=white aria-label="{menu_label}"').classes('lt-md') \
                 .mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
             for key, href, icon in nav:
                 with ui.item(on_click=lambda h=href: ui.navigate.to(h)).mark(f'menu-{href.strip("/") or "home"}'):

@@ -8,9 +8,9 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
-from ui.components.empty_state import filtered_empty_state, footer_texts
+from ui.components.empty_state import filtered_empty_state
 from ui.formatting import when
-from ui.i18n import error_text, t
+from ui.i18n import error_text, t, tn
 from ui.session import act, current_actor
 from ui.theme import frame
 
@@ -46,7 +46,7 @@ def register() -> None:
                 sel_button.set_visibility(actor.can_lookup)
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
                 if actor.is_admin or actor.is_operator:
-                    ui.button(t('cache.invalidate_all' if actor.is_operator else 'cache.invalidate_tenant'),
+                    ui.button(t('cache.invalidate_all') if actor.is_operator else t('cache.invalidate_tenant'),
                               icon='delete_forever', color='negative',
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
             columns: list[dict] = [
@@ -64,8 +64,9 @@ def register() -> None:
                 {'name': 'expires_at', 'label': t('cache.expires'), 'field': 'expires', 'align': 'left',
                  'sortable': True, **WIDE},
                 {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left', **WIDE},
-                {'name': 'actions', 'label': '', 'field': 'key'},
             ]
+            if actor.can_lookup:  # a viewer's table has no action column (it showed the raw cache key)
+                columns.append({'name': 'actions', 'label': '', 'field': 'key'})
             table = ui.table(columns=columns, rows=[], row_key='key',
                              selection='multiple' if actor.can_lookup else None,
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
@@ -77,13 +78,13 @@ def register() -> None:
                                      icon='inventory_2')
 
             show_empty(False)
-            footer_texts(table)
             if actor.can_lookup:
                 # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
+                invalidate = t('cache.invalidate')
                 table.add_slot('body-cell-actions', f'''
                 <q-td :props="props" auto-width>
-                  <q-btn flat dense round size="sm" color="negative" icon="delete" title="{t('cache.invalidate')}"
-                         :aria-label="'{t('cache.invalidate')} ' + props.row.value"
+                  <q-btn flat dense round size="sm" color="negative" icon="delete" title="{invalidate}"
+                         :aria-label="'{invalidate} ' + props.row.value"
                          @click="() => $parent.$emit('invalidate', props.row)" />
                 </q-td>''')
             table.on('invalidate', lambda e: confirm([e.args['key']]))
@@ -113,16 +114,16 @@ def register() -> None:
             table.selected = [r for r in table.selected if any(x['key'] == r['key'] for x in table.rows)]
             show_empty(bool(search.value))
             table.update()
-            total_label.text = t('cache.total', n=res.total)
+            total_label.text = tn('cache.total', res.total)
             update_sel_button()
 
         async def confirm(keys: list[str] | None) -> None:
             if keys is not None and not keys:
                 return
             if keys is not None:
-                text = t('cache.confirm', n=len(keys))
+                text = tn('cache.confirm', len(keys))
             else:
-                text = t('cache.confirm_all' if actor.is_operator else 'cache.confirm_tenant')
+                text = t('cache.confirm_all') if actor.is_operator else t('cache.confirm_tenant')
             with ui.dialog() as dialog, ui.card().mark('confirm-dialog'):
                 ui.label(text)
                 with ui.row().classes('w-full justify-end'):
@@ -137,7 +138,7 @@ def register() -> None:
                 return
             if n is None:
                 return
-            ui.notify(t('cache.done', n=n), type='positive')
+            ui.notify(tn('cache.done', n), type='positive')
             table.selected = []
             await load()
 

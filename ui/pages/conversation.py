@@ -11,7 +11,7 @@ from ui import live
 from ui.components.case_card import case_card, stage_text
 from ui.components.lookup_dialog import open_lookup_dialog
 from ui.formatting import when
-from ui.i18n import error_text, t
+from ui.i18n import channel_label, error_text, has, t
 from ui.session import act, current_actor
 from ui.theme import frame
 
@@ -39,7 +39,7 @@ def register() -> None:
             with ui.row().classes('w-full items-center justify-between'):
                 with ui.column().classes('gap-0'):
                     ui.label(title).classes('text-xl font-medium')
-                    ui.label(f'{conv.channel} · {conv.external_chat_id}').classes('text-sm text-grey-7')
+                    ui.label(f'{channel_label(conv.channel)} · {conv.external_chat_id}').classes('text-sm text-grey-7')
                 if conv.needs_clarification:
                     ui.badge(t('conv.needs_clarification'), color='warning').mark('needs-clarification')
                 if actor.can_lookup:
@@ -148,7 +148,8 @@ def register() -> None:
                 before = seen.get(c.id)
                 seen[c.id] = c.status
                 if before in ('pending', 'running') and c.status in ('completed', 'failed'):
-                    outcome = t(f'outcome.{c.outcome}') if c.outcome else (c.error.message if c.error else '')
+                    key = f'outcome.{c.outcome}'
+                    outcome = t(key) if c.outcome and has(key) else t('outcome.SITE_ERROR')
                     if c.status == 'completed':
                         ui.notify(t('toast.completed', v=c.value, o=outcome), type='positive')
                     else:

@@ -8,7 +8,7 @@ from nicegui import run, ui
 
 from lookup import stats
 from ui import live
-from ui.formatting import when
+from ui.formatting import number, when
 from ui.i18n import t
 from ui.session import current_actor
 from ui.theme import frame
@@ -54,13 +54,14 @@ def register() -> None:
                 _tile(t('dash.queue'), d['queue_depth'], 'dash-queue')
                 _tile(t('dash.active'), d['active'], 'dash-active')
                 w = d['worker']
-                _tile(t('dash.worker'), f'{w["age_s"]} s' if w['age_s'] is not None else t('dash.no_worker'),
-                      'dash-worker')
+                age = t('unit.seconds', s=number(w['age_s'])) if w['age_s'] is not None else t('dash.no_worker')
+                _tile(t('dash.worker'), age, 'dash-worker')
                 _tile(t('dash.current'), f'#{w["case_id"]}' if w['case_id'] else '—', 'dash-current')
                 _tile(t('dash.total'), d['total'], 'dash-total')
-                _tile(t('dash.hit_rate'), f'{d["cache_hit_rate"]} %' if d['cache_hit_rate'] is not None else None,
-                      'dash-hit-rate')
-                _tile('p50 / p95', f'{d["p50"] or "—"} / {d["p95"] or "—"} s', 'dash-durations')
+                rate = d['cache_hit_rate']
+                _tile(t('dash.hit_rate'), f'{number(rate)} %' if rate is not None else None, 'dash-hit-rate')
+                durations = f'{number(d["p50"] or None)} / {number(d["p95"] or None)}'
+                _tile('p50 / p95', t('unit.seconds', s=durations), 'dash-durations')
                 for site, st in sorted(d['sites'].items()):
                     _tile(t('dash.site', site=site), _site_text(st), f'dash-site-{site}')
             chart.options['series'][0]['data'] = d['per_hour']
