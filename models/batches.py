@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.dbtypes import TZDateTime, utcnow
+from models.dbtypes import JSONType, TZDateTime, utcnow
+
+BATCH_CHANNEL = 'batch'
+"""The channel of a batch's internal conversation (not a customer chat: the conversation list leaves it out)."""
 
 
 class ItemState(StrEnum):
@@ -59,4 +63,6 @@ class BatchItem(SQLModel, table=True):
     state: str = Field(default=ItemState.WAITING, sa_type=sa.String(16))
     error_code: str | None = Field(default=None, max_length=32)
     error_message: str | None = Field(default=None, sa_type=sa.Text)
+    error_params: dict[str, Any] | None = Field(default=None, sa_type=JSONType)
+    """Values for the translated message (`n` of VIN_LENGTH, `line` of DUPLICATE)."""
     case_id: int | None = Field(default=None, foreign_key='lookup_case.id')

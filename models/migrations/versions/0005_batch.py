@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401
 from alembic import op
+from sqlalchemy.dialects import postgresql
 from sqlalchemy import Text  # noqa: F401
 
 import models.dbtypes  # noqa: F401
@@ -87,6 +88,7 @@ def upgrade() -> None:
     sa.Column('state', sa.String(length=16), nullable=False),
     sa.Column('error_code', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('error_message', sa.Text(), nullable=True),
+    sa.Column('error_params', sa.JSON(none_as_null=True).with_variant(postgresql.JSONB(none_as_null=True, astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('case_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['batch_id'], ['batch.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['case_id'], ['lookup_case.id'], ),
