@@ -6,5 +6,6 @@ from models.lookups import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
 from models.site_health import SiteAlarm, SiteSignal
 from models.tenancy import ApiToken, Role, Tenant, User, UserSession
 
-__all__ = ['ACTIVE_STATUSES', 'BATCH_CHANNEL', 'ApiToken', 'Batch', 'BatchItem', 'CaseStatus', 'Conversation', 'ItemState', 'LookupCache',
-           'LookupCase', 'Message', 'Role', 'SiteAlarm', 'SiteSignal', 'Tenant', 'User', 'UserSession']
+__all__ = ['ACTIVE_STATUSES', 'BATCH_CHANNEL', 'ApiToken', 'Batch', 'BatchItem', 'CaseStatus', 'Conversation',
+           'ItemState', 'LookupCache', 'LookupCase', 'Message', 'Role', 'SiteAlarm', 'SiteSignal', 'Tenant', 'User',
+           'UserSession']

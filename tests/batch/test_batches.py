@@ -130,9 +130,8 @@ def test_an_item_starts_once_even_when_two_runs_meet(manager, queue, scheduled, 
     link = batches._claim(item.id)
     with session_scope() as s:
         link(s, s.get(LookupCase, b.items[0].case_id))
-    with pytest.raises(batches._Taken):
-        with session_scope() as s:
-            link(s, s.get(LookupCase, b.items[0].case_id))
+    with pytest.raises(batches._Taken), session_scope() as s:
+        link(s, s.get(LookupCase, b.items[0].case_id))
     assert batches.admit(b.id) == 0
     n_cases = len(service.list_cases(manager, b.conversation_id))
     assert n_cases == 3
