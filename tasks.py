@@ -111,6 +111,13 @@ def sweep() -> None:
             logger.info('deleted %s evidence file(s) past their retention', gone)
 
 
+@huey.periodic_task(crontab(minute='*'))
+def site_alarm_check() -> None:
+    """Compare each site's last hour with its last 7 days; open/end alarms, send onsets to the webhook once."""
+    from lookup import site_health
+    site_health.check()
+
+
 _startup_lock = threading.Lock()
 _migrated = False
 

@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from lookup import db, demo
-from lookup.web import api, batch_api
+from lookup.web import alarm_api, api, batch_api
 from tests.api.conftest import ROOT, forget_stale_subscriptions, make_member, random_vin
 from tests.ui.conftest import cached_result
 
@@ -88,8 +88,8 @@ def own_ids(client: TestClient) -> dict[str, Any]:
             'key': f'VIN:{vin}'}
 
 
-OPERATIONS = sorted((method, route.path) for router in (api.router, batch_api.router) for route in router.routes
-                    if isinstance(route, APIRoute) for method in route.methods)
+OPERATIONS = sorted((method, route.path) for router in (api.router, batch_api.router, alarm_api.router)
+                    for route in router.routes if isinstance(route, APIRoute) for method in route.methods)
 
 
 def test_the_fuzzed_schema_lists_every_api_route(api_schema: Any) -> None:
