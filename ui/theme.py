@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from lookup import users
+from ui.components import site_banner
 from ui.i18n import t
 from ui.session import act, current_actor, log_out, watch_session
 
-NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
-       ('nav.dashboard', '/dashboard', 'insights')]
+NAV = [('nav.conversations', '/', 'forum'), ('nav.batches', '/batches', 'playlist_add_check'),
+       ('nav.cache', '/cache', 'storage'), ('nav.dashboard', '/dashboard', 'insights')]
 
 
 async def _switch_lang() -> None:
@@ -96,4 +97,5 @@ def frame(title: str) -> Iterator[None]:
                     ui.icon('logout')
                 ui.item_section(t('nav.logout'))
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-3'):
+        site_banner.banner(actor)
         yield
