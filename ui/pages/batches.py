@@ -58,8 +58,9 @@ def register() -> None:
                 with ui.card().classes('w-full'):
                     name = ui.input(t('batch.name')).props('dense outlined maxlength=200') \
                         .classes('w-full sm:w-96').mark('batch-name')
-                    text = ui.textarea(t('batch.input')).props('outlined autogrow input-style="min-height:8rem"') \
-                        .classes('w-full mono').mark('batch-input')
+                    text = ui.textarea(t('batch.input')) \
+                        .props('outlined autogrow input-class=mono input-style="min-height:8rem"') \
+                        .classes('w-full').mark('batch-input')
 
                     async def on_upload(e: events.UploadEventArguments) -> None:
                         raw = await e.file.read()
@@ -71,10 +72,12 @@ def register() -> None:
                             name.value = e.file.name
                         await check()
 
+                    # auto-upload: the uploader's file list would only be an empty box (the text shows the file)
+                    ui.add_css('.batch-upload .q-uploader__list{display:none}')
                     with ui.row().classes('w-full items-center gap-2'):
                         ui.upload(label=t('batch.upload'), auto_upload=True, on_upload=on_upload, max_files=1,
                                   max_file_size=1_000_000).props('accept=".csv,.txt,text/csv,text/plain" flat dense') \
-                            .classes('w-full sm:w-72').mark('batch-upload')
+                            .classes('w-full sm:w-72 batch-upload').mark('batch-upload')
                         ui.space()
                         ui.button(t('batch.check'), icon='rule', on_click=lambda: check()).props('outline no-caps') \
                             .mark('batch-check')
@@ -129,11 +132,13 @@ def register() -> None:
                 if not rows:
                     ui.label(t('batch.none')).classes('text-grey-7')
                 for b in rows:
-                    with ui.row().classes('w-full items-center gap-3 border-b py-1 no-wrap').mark('batch-row'):
-                        ui.link(b.name, f'/batches/{b.id}').classes('font-medium min-w-0 ellipsis')
-                        ui.label(when(b.created_at)).classes('text-xs text-grey-7 gt-xs')
+                    with ui.element('div').classes('w-full flex flex-col sm:flex-row sm:items-center gap-x-3 '
+                                                   'border-b py-1').mark('batch-row'):
+                        with ui.row().classes('items-baseline gap-3 no-wrap min-w-0'):
+                            ui.link(b.name, f'/batches/{b.id}').classes('font-medium min-w-0 ellipsis')
+                            ui.label(when(b.created_at)).classes('text-xs text-grey-7 whitespace-nowrap')
                         ui.space()
-                        ui.label(_progress(b)).classes('text-xs text-right')
+                        ui.label(_progress(b)).classes('text-xs sm:text-right')
 
         await show_recent()
         live.on_tenant_changes(show_recent, tenant_id=actor.tenant_id, kinds=('batch', 'case'),
@@ -154,24 +159,32 @@ def register() -> None:
                 ui.label(first.name).classes('text-xl font-medium').mark('batch-title')
                 ui.link(t('batch.cases'), f'/conversations/{first.conversation_id}').classes('text-sm')
                 ui.space()
+                buttons = ui.row().classes('gap-2 no-wrap')
+            with buttons:
                 ui.button(t('batch.export_csv'), icon='download', on_click=lambda: _download(
                     lambda a: batches.export(a, batch_id, 'csv', labels=_labels([k for k, _ in batches.COLUMNS])))) \
                     .props('outline no-caps dense').mark('batch-export-csv')
                 ui.button(t('batch.export_xlsx'), icon='grid_on', on_click=lambda: _download(
                     lambda a: batches.export(a, batch_id, 'xlsx', labels=_labels([k for k, _ in batches.COLUMNS])))) \
                     .props('outline no-caps dense').mark('batch-export-xlsx')
-            bar = ui.linear_progress(value=0, show_value=False, size='14px').props('rounded color=positive') \
+            bar = ui.linear_progress(value=0, show_value=False, size='14px') \
+                .props('rounded color=positive instant-feedback') \
                 .classes('w-full').mark('batch-bar')
             counts = ui.label('').classes('text-sm').mark('batch-progress')
             waiting = ui.label('').classes('text-sm text-grey-8').mark('batch-waiting')
             columns = [
                 {'name': 'line', 'label': t('batch.line'), 'field': 'line', 'align': 'right', **WIDE},
                 {'name': 'value', 'label': t('batch.value'), 'field': 'value', 'align': 'left', 'classes': 'mono'},
-                {'name': 'state', 'label': t('batch.status'), 'field': 'state', 'align': 'left'},
+                {'name': 'state', 'label': t('batch.status'), 'field': 'state', 'align': 'left',
+                 'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
                 {'name': 'car', 'label': t('case.vehicle'), 'field': 'car', 'align': 'left', **WIDE},
                 {'name': 'gearbox', 'label': t('case.gearbox'), 'field': 'gearbox', 'align': 'left',
                  'classes': 'gt-xs', 'headerClasses': 'gt-xs'},
-                {'name': 'oem', 'label': t('case.oem'), 'field': 'oem', 'align': 'left', 'classes': 'mono'},
+                {'name': 'oem', 'label': t('case.oem'), 'field': 'oem', 'align': 'left', 'classes': 'mono gt-xs',
+                 'headerClasses': 'gt-xs'},
+                # phones: one column for the answer (the OEM, else the line's state)
+                {'name': 'answer', 'label': t('case.oem'), 'field': 'answer', 'align': 'left', 'classes': 'lt-sm',
+                 'headerClasses': 'lt-sm'},
                 {'name': 'error', 'label': t('batch.error'), 'field': 'error', 'align': 'left', **WIDE},
             ]
             table = ui.table(columns=columns, rows=[], row_key='line', pagination={'rowsPerPage': 50}) \
@@ -187,8 +200,9 @@ def register() -> None:
             table.rows = [{'line': i.line, 'value': i.value or i.raw, 'state': _state(i.state),
                            'car': ' '.join(x for x in (i.make, i.model, i.year) if x),
                            'gearbox': ' / '.join(x for x in (i.gearbox_model, i.factory_code) if x),
-                           'oem': i.oem or '', 'error': _error(i) if i.state in ('invalid', 'failed', 'cancelled')
-                           else ''} for i in b.items or []]
+                           'oem': i.oem or '', 'answer': i.oem or _state(i.state),
+                           'error': _error(i) if i.state in ('invalid', 'failed', 'cancelled') else ''}
+                          for i in b.items or []]
             table.update()
 
         async def refresh() -> None:
