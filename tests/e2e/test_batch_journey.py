@@ -19,7 +19,7 @@ def _found_vins(n: int) -> list[tuple[str, str]]:
     return found[1:1 + n]  # not the first: the other journey invalidates its cache row
 
 
-def test_manager_runs_a_batch_and_exports_it(page: Page, shot) -> None:  # noqa: ANN001
+def test_manager_runs_a_batch_and_exports_it(page: Page, shot, app_stack) -> None:  # noqa: ANN001
     (vin1, oem1), (vin2, oem2) = _found_vins(2)
     _login(page)
     page.get_by_role('button', name='Пакеты').click()
@@ -37,6 +37,12 @@ def test_manager_runs_a_batch_and_exports_it(page: Page, shot) -> None:  # noqa:
     expect(page.get_by_role('row').filter(has_text=vin1)).to_contain_text(oem1)
     expect(page.get_by_role('row').filter(has_text=vin2)).to_contain_text(oem2)
     shot('batch-02-finished')
+    # the worker recorded each site visit's signals for the site-change alarm
+    import sqlalchemy as sa
+    engine = sa.create_engine(f'sqlite:///{app_stack.env["DATA_DIR"]}/app.db')
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM site_signal WHERE site = 'podzamenu'")).scalar() >= 2
+    engine.dispose()
 
     with page.expect_download() as dl:
         page.get_by_role('button', name='XLSX').click()
