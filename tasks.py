@@ -75,11 +75,28 @@ def run_lookup(case_id: int, task=None) -> None:  # noqa: ANN001 (huey passes it
         raise
 
 
+@huey.task(retries=2, retry_delay=5)
+def admit_batch(batch_id: int) -> None:
+    """Start a batch's waiting lines now that the tenant's rate limit has room (it re-schedules itself for more)."""
+    from lookup import batches
+    batches.admit(batch_id)
+
+
+def schedule_batch(batch_id: int, delay_s: float) -> None:
+    """A delayed admission run (Huey's scheduler; a lost message is caught by the sweep once it is overdue)."""
+    admit_batch.schedule(args=(batch_id,), delay=max(0.0, delay_s))
+
+
 @huey.periodic_task(crontab(minute='*'))
 def sweep() -> None:
-    """Take back cases of dead workers, re-enqueue lost ones, free stale slots, purge expired cache rows and
-    evidence past its retention."""
+    """Take back cases of dead workers, re-enqueue lost ones, start overdue batch lines, free stale slots, purge
+    expired cache rows and evidence past its retention."""
     recovery.sweep(enqueue=enqueue_case, queued_ids=queued_case_ids)
+    from lookup import batches
+    try:
+        batches.admit_overdue()
+    except Exception as exc:  # noqa: BLE001  (the next sweep tries again)
+        logger.warning('could not start overdue batch lines: %s', exc)
     from lookup import cache, evidence
     purged = 0
     while True:  # batch after batch, each its own short transaction
@@ -97,6 +114,13 @@ def sweep() -> None:
     else:
         if gone:
             logger.info('deleted %s evidence file(s) past their retention', gone)
+
+
+@huey.periodic_task(crontab(minute='*'))
+def site_alarm_check() -> None:
+    """Compare each site's last hour with its last 7 days; open/end alarms, send onsets to the webhook once."""
+    from lookup import site_health
+    site_health.check()
 
 
 _startup_lock = threading.Lock()

@@ -9,7 +9,8 @@ from lookup.engine.errors import CodedError
 from lookup.engine.identifiers import InvalidIdentifier
 from lookup.engine.outcomes import Outcome
 
-__all__ = ['Forbidden', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited', 'TransientLookupFailure']
+__all__ = ['Forbidden', 'InvalidBatch', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited',
+           'TransientLookupFailure']
 
 
 class LookupError_(CodedError):
@@ -31,6 +32,14 @@ class Forbidden(LookupError_):
 
     code = 'FORBIDDEN'
     http_status = 403
+
+
+class InvalidBatch(LookupError_):
+    """A batch cannot be read at all (empty, over 200 values, no valid line): nothing is created. Answered as 422;
+    single bad lines are not this error, they are reported per line and the rest goes ahead."""
+
+    code = 'INVALID_BATCH'
+    http_status = 422
 
 
 class RateLimited(LookupError_):

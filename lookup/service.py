@@ -15,7 +15,7 @@ import redis
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from lookup import cache, cases, events, limits
+from lookup import cache, cases, events, exports, limits
 from lookup.auth import Actor
 from lookup.db import session_scope
 from lookup.engine import identifiers
@@ -24,7 +24,7 @@ from lookup.errors import Forbidden, NotFound, RateLimited
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.sessions import recheck
 from lookup.settings import get_settings
-from models import ACTIVE_STATUSES, Conversation, LookupCase, Message
+from models import ACTIVE_STATUSES, BATCH_CHANNEL, Conversation, LookupCase, Message
 from models.dbtypes import saved_id, utcnow
 
 logger = logging.getLogger(__name__)
@@ -67,23 +67,47 @@ def _notify(case: LookupCase) -> None:
 def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: str | None = None,
                   tag: str | None = None, force_refresh: bool = False, message_id: int | None = None) -> CaseOut:
     """Start a lookup for a conversation. Raises InvalidIdentifier (422), NotFound, Forbidden, RateLimited."""
+    actor = may_lookup(actor)
+    ident = identifiers.parse(value, id_type)
+    case = start_lookup(actor, conversation_id, ident, tag=tag, force_refresh=force_refresh, message_id=message_id)
+    assert case is not None
+    return get_case(actor, saved_id(case))
+
+
+def may_lookup(actor: Actor) -> Actor:
+    """The caller as of now (session and user re-read), if they may start lookups; else Forbidden."""
     with session_scope() as s:
         actor = recheck(session=s, actor=actor)
     if not actor.can_lookup:
         raise Forbidden('Viewers cannot start lookups.')
-    ident = identifiers.parse(value, id_type)
+    return actor
+
+
+def start_lookup(actor: Actor, conversation_id: int, ident: identifiers.Identifier, *, tag: str | None = None,
+                 force_refresh: bool = False, message_id: int | None = None, cached_only: bool = False,
+                 link: Callable[[Session, LookupCase], None] | None = None) -> LookupCase | None:
+    """The one submit path, for a caller already checked by `may_lookup` and a value parsed by `identifiers.parse`.
+
+    A fresh cache hit completes the case at once; otherwise the tenant's rate limit admits it (RateLimited if not)
+    and it is coalesced or enqueued. `cached_only`: on a miss return None without touching the rate limit (a batch
+    whose budget is spent still takes its cache hits). `link(session, case)` runs in the case's own transaction
+    (a batch item records its case there; raising rolls the case back)."""
     settings = get_settings()
     enqueue = attached = False
     with session_scope() as s:
         conv = _conversation(s, actor, conversation_id)
         hit = None if force_refresh else cache.get_fresh(session=s, cache_key=ident.cache_key)
         if hit is None:
+            if cached_only:
+                return None
             try:
                 limits.check_rate(tenant_id=actor.tenant_id, settings=settings, session=s)
             except redis.RedisError as exc:  # the limiter is down: let the lookup through, it is still bounded
                 logger.warning('rate limiter unavailable: %s', exc)
         case = cases.create(session=s, tenant_id=actor.tenant_id, conversation_id=saved_id(conv), ident=ident, tag=tag,
                             force_refresh=force_refresh, user_id=actor.user_id, message_id=message_id)
+        if link is not None:
+            link(s, case)
         if hit is not None:
             cases.finish_from_result(case, LookupResult.model_validate(hit.result), cache_row=hit, from_cache=True)
         else:
@@ -97,7 +121,7 @@ def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: st
     if enqueue or (attached and _unattended(case)):
         _enqueue_or_park(case)
     _notify(case)
-    return get_case(actor, saved_id(case))
+    return case
 
 
 def _unattended(case: LookupCase) -> bool:
@@ -160,7 +184,9 @@ def list_conversations(actor: Actor, *, q: str = '', lookup_status: str | None =
     page, page_size = max(1, page), min(max(1, page_size), 200)
     with session_scope() as s:
         actor = recheck(session=s, actor=actor)
-        stmt = select(Conversation).where(Conversation.tenant_id == actor.tenant_id)
+        # A batch's internal conversation is no customer chat: it lives on the batch page (lookup/batches.py).
+        stmt = select(Conversation).where(Conversation.tenant_id == actor.tenant_id,
+                                          Conversation.channel != BATCH_CHANNEL)
         if q.strip():
             like = f'%{q.strip().lower()}%'
             vin_like = f'%{q.strip().upper()}%'
@@ -222,6 +248,25 @@ def cache_page(actor: Actor, *, q: str = '', page: int = 1, page_size: int = 25,
                          descending=descending, tenant_id=_cache_scope(actor))
         return Page[CacheOut](total=res.total, page=page, page_size=page_size,
                               items=[CacheOut.of(r) for r in res.rows])
+
+
+CACHE_EXPORT_MAX = 100_000
+CACHE_COLUMNS = [('key', 'key'), ('id_type', 'type'), ('value', 'value'), ('make', 'make'), ('model', 'model'),
+                 ('gearbox_model', 'gearbox_model'), ('oem', 'oem'), ('outcome', 'outcome'), ('source', 'source'),
+                 ('fetched_at', 'fetched_at'), ('expires_at', 'expires_at')]
+
+
+def cache_export(actor: Actor, fmt: str, *, q: str = '', sort: str = 'fetched_at', descending: bool = True,
+                 labels: dict[str, str] | None = None) -> exports.File:
+    """The cache table as the caller sees it (their tenant's rows, filtered by `q`) as CSV or XLSX, at most
+    CACHE_EXPORT_MAX rows."""
+    with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
+        res = cache.page(session=s, q=q, offset=0, limit=CACHE_EXPORT_MAX, sort=sort, descending=descending,
+                         tenant_id=_cache_scope(actor))
+        rows = [CacheOut.of(r).model_dump() for r in res.rows]
+    columns = [(k, (labels or {}).get(k, h)) for k, h in CACHE_COLUMNS]
+    return exports.render(columns, rows, fmt, name='cache')
 
 
 def invalidate_cache(actor: Actor, keys: list[str] | None) -> int:

@@ -42,6 +42,15 @@ class Settings(EngineSettings):
     evidence_retention_days: float = Field(14.0, gt=0)
     """Screenshots and HTML snapshots of lookups are deleted after this many days (by the worker's sweep)."""
 
+    # Site-change alarm (issue 12 #5; lookup/site_health.py).
+    site_alarm_threshold: float = Field(0.25, gt=0, le=1)
+    """An alarm opens when a site's share of dead ends / parse fallbacks / selector fallbacks in the last hour
+    exceeds its share over the 7 days before by this much (0.25 = 25 percentage points)."""
+    site_alarm_min_samples: int = Field(10, ge=1)
+    """Site visits the last hour needs before it can raise (or end) an alarm: two odd lookups are not a change."""
+    site_alarm_webhook_url: str | None = None
+    """Optional: each alarm onset is POSTed here once as JSON (retried every minute until it is accepted)."""
+
     cache_ttl_days: float = Field(30.0, gt=0)
     """How long a definitive result is served from the cache."""
     negative_cache_ttl_hours: float = Field(24.0, gt=0)

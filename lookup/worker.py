@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from lookup import breaker, cache, cases, events, evidence
+from lookup import breaker, cache, cases, events, evidence, site_health
 from lookup.db import session_scope
 from lookup.engine.identifiers import parse
 from lookup.engine.outcomes import Outcome
@@ -203,6 +203,7 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
             visited = True
     if visited:
         evidence.keep(result, settings=settings)
+        site_health.record(result, case_id=case_id, tenant_id=case.tenant_id)
         try:
             # A transient failure on the fallback site, or of our own browser (crash, failed launch, engine bug),
             # says nothing about podzamenu.ru; any answer says it works.

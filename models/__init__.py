@@ -1,8 +1,11 @@
 """SQLModel tables (no queries here). Importing this package registers every table on SQLModel.metadata."""
 
+from models.batches import BATCH_CHANNEL, Batch, BatchItem, ItemState
 from models.conversations import Conversation, Message
 from models.lookups import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
+from models.site_health import SiteAlarm, SiteSignal
 from models.tenancy import ApiToken, Role, Tenant, User, UserSession
 
-__all__ = ['ACTIVE_STATUSES', 'ApiToken', 'CaseStatus', 'Conversation', 'LookupCache', 'LookupCase', 'Message',
-           'Role', 'Tenant', 'User', 'UserSession']
+__all__ = ['ACTIVE_STATUSES', 'BATCH_CHANNEL', 'ApiToken', 'Batch', 'BatchItem', 'CaseStatus', 'Conversation',
+           'ItemState', 'LookupCache', 'LookupCase', 'Message', 'Role', 'SiteAlarm', 'SiteSignal', 'Tenant', 'User',
+           'UserSession']

@@ -39,9 +39,15 @@ RUNTIME_FAMILIES: dict[str, tuple[str, ...]] = {
     'role.': ('admin', 'manager', 'viewer'),
     'channel.': ('telegram', 'whatsapp', 'viber', 'vk', 'avito', 'email', 'sms', 'manual', 'api'),
     'dash.site_': ('closed', 'open', 'probing'),
+    'alarm.': ('dead_end', 'parse_fallback', 'selector_fallback'),
+    'state.': ('invalid', 'waiting', 'cancelled'),
+    'export.': ('line', 'raw', 'value', 'id_type', 'tag', 'state', 'outcome', 'make', 'model', 'year', 'gearbox_model',
+                'factory_code', 'oem', 'tag_verification', 'from_cache', 'error_code', 'error', 'case_id',
+                'finished_at', 'key', 'source', 'fetched_at', 'expires_at'),
     'err.': ('EMPTY', 'VIN_CHARS', 'VIN_LENGTH', 'VIN_FORBIDDEN_LETTERS', 'FRAME_FORMAT', 'RATE_LIMITED', 'FORBIDDEN',
              'NOT_FOUND', 'SITE_BUSY', 'UNAUTHORIZED', 'USERNAME_FORMAT', 'ROLE_UNKNOWN', 'USERNAME_TAKEN',
-             'PASSWORD_SHORT', 'PASSWORD_LONG', 'PASSWORD_WRONG', 'OWN_ROLE', 'DEACTIVATE_SELF', 'TOKEN_INACTIVE'),
+             'PASSWORD_SHORT', 'PASSWORD_LONG', 'PASSWORD_WRONG', 'OWN_ROLE', 'DEACTIVATE_SELF', 'TOKEN_INACTIVE',
+             'DUPLICATE', 'NO_VALID_LINES', 'EMPTY_BATCH', 'TOO_MANY_LINES', 'TOO_LONG', 'NOT_TEXT'),
 }
 """Ids built at run time (`t(f'outcome.{code}')`), which the extractor cannot see: prefix → the values it takes.
 tests/unit/test_i18n.py checks them against the domain's enums and error codes."""

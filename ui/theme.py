@@ -8,11 +8,12 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from lookup import users
+from ui.components import site_banner
 from ui.i18n import N_, exception_text, quasar_language, role_label, t
 from ui.session import act, current_actor, log_out, watch_session
 
-NAV = [(N_('nav.conversations'), '/', 'forum'), (N_('nav.cache'), '/cache', 'storage'),
-       (N_('nav.dashboard'), '/dashboard', 'insights')]
+NAV = [(N_('nav.conversations'), '/', 'forum'), (N_('nav.batches'), '/batches', 'playlist_add_check'),
+       (N_('nav.cache'), '/cache', 'storage'), (N_('nav.dashboard'), '/dashboard', 'insights')]
 
 
 async def _switch_lang() -> None:
@@ -99,4 +100,5 @@ def frame(title: str) -> Iterator[None]:
                     ui.icon('logout')
                 ui.item_section(t('nav.logout'))
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-3'):
+        site_banner.banner(actor)
         yield

@@ -342,7 +342,11 @@ def install(app: FastAPI) -> None:
     """Register the routes and the JSON error handlers (stable codes, never a stack trace)."""
     from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 
+    from lookup.web import alarm_api, batch_api
+
     app.include_router(router)
+    app.include_router(batch_api.router)
+    app.include_router(alarm_api.router)
     app.add_middleware(ApiErrorMiddleware)
 
     @app.get('/metrics', include_in_schema=False)

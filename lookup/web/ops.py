@@ -177,6 +177,30 @@ class DbCollector:
             yield GaugeMetricFamily('podzamenu_workers_alive', 'Workers with a fresh heartbeat', value=workers)
         except Exception:  # noqa: BLE001
             logger.warning('heartbeats unavailable for /metrics')
+        yield from _site_health_metrics()
+
+
+def _site_health_metrics():  # noqa: ANN202
+    """The site-change alarm (issue 12 #5): 1 while an alarm is open (onset as the periodic check saw it), and the
+    shares it compares, per site and signal."""
+    from lookup import site_health
+    from models import SiteAlarm
+    alarm = GaugeMetricFamily('podzamenu_site_alarm', 'Site-change alarm open (1) per site and signal',
+                              labels=['site', 'signal', 'step'])
+    share = GaugeMetricFamily('podzamenu_site_signal_share', 'Share of site visits showing the signal',
+                              labels=['site', 'signal', 'window'])
+    with session_scope() as s:
+        open_rows = {(a.site, a.signal): a for a in s.exec(select(SiteAlarm).where(col(SiteAlarm.ended_at).is_(None)))}
+        readings = site_health.readings(s)
+    for r in readings:
+        row = open_rows.pop((r.site, r.signal), None)
+        alarm.add_metric([r.site, r.signal, (row.step or '') if row else ''], 1 if row else 0)
+        share.add_metric([r.site, r.signal, '1h'], r.share_hour)
+        share.add_metric([r.site, r.signal, '7d'], r.share_week)
+    for (site, signal), row in open_rows.items():  # open, though no visits any more
+        alarm.add_metric([site, signal, row.step or ''], 1)
+    yield alarm
+    yield share
 
 
 _registry = CollectorRegistry()

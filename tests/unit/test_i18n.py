@@ -90,6 +90,11 @@ def test_runtime_ids_cover_the_domain() -> None:
     assert set(families['status.']) == {s.value for s in CaseStatus}
     assert set(families['tag.']) == {v.value for v in TagVerification} - {'NO_TAG'}
     assert set(families['role.']) == {r.value for r in Role}
+    from lookup import batches, service, site_health
+    from models.batches import ItemState
+    assert set(families['state.']) == {s.value for s in ItemState} - {'submitted'}  # a submitted line shows its case
+    assert set(families['alarm.']) == set(site_health.SIGNALS)
+    assert set(families['export.']) == {k for k, _ in [*batches.COLUMNS, *service.CACHE_COLUMNS]}
     raised = set()
     for path in (ROOT / 'lookup' / 'users.py', ROOT / 'lookup' / 'engine' / 'identifiers.py'):
         source = path.read_text()

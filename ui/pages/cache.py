@@ -45,6 +45,10 @@ def register() -> None:
                     .props('outline no-caps').mark('cache-invalidate-selected')
                 sel_button.set_visibility(actor.can_lookup)
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
+                with ui.button(t('cache.export'), icon='download').props('flat no-caps').mark('cache-export'), \
+                        ui.menu().props('auto-close'):
+                    for fmt in ('csv', 'xlsx'):
+                        ui.menu_item(fmt.upper(), on_click=lambda f=fmt: export(f)).mark(f'cache-export-{fmt}')
                 if actor.is_admin or actor.is_operator:
                     ui.button(t('cache.invalidate_all') if actor.is_operator else t('cache.invalidate_tenant'),
                               icon='delete_forever', color='negative',
@@ -116,6 +120,16 @@ def register() -> None:
             table.update()
             total_label.text = tn('cache.total', res.total)
             update_sel_button()
+
+        async def export(fmt: str) -> None:
+            """The table as filtered now, in the user's language, as of this click (tenant-scoped like the page)."""
+            p = table.pagination
+            labels = {k: t(f'export.{k}') for k, _ in service.CACHE_COLUMNS}
+            f = await act(lambda a: service.cache_export(a, fmt, q=search.value or '', labels=labels,
+                                                         sort=p.get('sortBy') or 'fetched_at',
+                                                         descending=bool(p.get('descending', True))))
+            if f is not None:
+                ui.download.content(f.content, f.filename, f.media_type)
 
         async def confirm(keys: list[str] | None) -> None:
             if keys is not None and not keys:
