@@ -33,7 +33,7 @@ from lookup.errors import InvalidBatch, InvalidIdentifier, NotFound, RateLimited
 from lookup.schemas import BatchCounts, BatchItemOut, BatchOut
 from lookup.sessions import recheck
 from models import BATCH_CHANNEL, Batch, BatchItem, CaseStatus, Conversation, ItemState, LookupCase
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 logger = logging.getLogger(__name__)
 OVERDUE = timedelta(seconds=60)
@@ -120,18 +120,18 @@ def create(actor: Actor, *, text: str | None = None, values: list[str] | None = 
                             customer_name=name[:200], last_message_text=name[:300])
         s.add(conv)
         s.flush()
-        batch = Batch(tenant_id=actor.tenant_id, created_by_id=actor.user_id, conversation_id=conv.id, name=name,
+        batch = Batch(tenant_id=actor.tenant_id, created_by_id=actor.user_id, conversation_id=saved_id(conv), name=name,
                       total=len(checked), next_admit_at=now)
         s.add(batch)
         s.flush()
-        s.add_all([BatchItem(batch_id=batch.id, line=c.line, raw=c.raw[:200], tag=c.tag,
+        s.add_all([BatchItem(batch_id=saved_id(batch), line=c.line, raw=c.raw[:200], tag=c.tag,
                              value=c.ident.value if c.ident else None,
                              id_type=c.ident.kind.value if c.ident else None,
                              state=ItemState.WAITING if c.ident else ItemState.INVALID,
                              error_code=c.error.code if c.error else None,
                              error_message=c.error.message if c.error else None, error_params=c.params)
                    for c in checked])
-        batch_id = batch.id
+        batch_id = saved_id(batch)
     logger.info('%s created batch %s (%s lines)', actor.username or actor.user_id, batch_id, len(checked))
     _admit(batch_id, actor)
     return get(actor, batch_id)
@@ -143,8 +143,8 @@ class _Taken(Exception):
 
 def _claim(item_id: int) -> Callable[[Session, LookupCase], None]:
     def link(s: Session, case: LookupCase) -> None:
-        n = s.execute(sa.update(BatchItem).where(BatchItem.id == item_id, BatchItem.state == ItemState.WAITING)
-                      .values(state=ItemState.SUBMITTED, case_id=case.id)).rowcount
+        n = s.exec(sa.update(BatchItem).where(col(BatchItem.id) == item_id, col(BatchItem.state) == ItemState.WAITING)
+                   .values(state=ItemState.SUBMITTED, case_id=case.id)).rowcount
         if not n:
             raise _Taken()
     return link
@@ -168,11 +168,11 @@ def _admit(batch_id: int, actor: Actor) -> int:
         try:
             try:
                 case = service.start_lookup(actor, conv_id, ident, tag=item.tag, cached_only=limited is not None,
-                                            link=_claim(item.id))
+                                            link=_claim(saved_id(item)))
             except RateLimited as exc:
                 limited = exc  # the rest waits; a cache hit among it still completes now (it costs no budget)
                 case = service.start_lookup(actor, conv_id, ident, tag=item.tag, cached_only=True,
-                                            link=_claim(item.id))
+                                            link=_claim(saved_id(item)))
         except _Taken:
             continue
         started += case is not None
@@ -204,8 +204,8 @@ def admit(batch_id: int) -> int:
             return 0
         actor = active_actor(session=s, user_id=batch.created_by_id)
         if actor is None or actor.tenant_id != batch.tenant_id or not actor.can_lookup:
-            n = s.execute(sa.update(BatchItem).where(BatchItem.batch_id == batch_id,
-                                                     BatchItem.state == ItemState.WAITING)
+            n = s.exec(sa.update(BatchItem).where(col(BatchItem.batch_id) == batch_id,
+                                                  col(BatchItem.state) == ItemState.WAITING)
                           .values(state=ItemState.CANCELLED, error_code='FORBIDDEN',
                                   error_message='The batch\'s creator can no longer start lookups.')).rowcount
             batch.next_admit_at = None
@@ -220,7 +220,7 @@ def admit_overdue(limit: int = 50) -> int:
     with session_scope() as s:
         ids = list(s.exec(select(Batch.id).where(col(Batch.next_admit_at) < utcnow() - OVERDUE)
                           .order_by(col(Batch.next_admit_at)).limit(limit)).all())
-    return sum(admit(i) for i in ids)
+    return sum(admit(i) for i in ids if i is not None)
 
 
 # --- reading ------------------------------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def _counts(s: Session, batch_ids: list[int]) -> dict[int, BatchCounts]:
     rows = s.exec(select(BatchItem.batch_id, BatchItem.state, LookupCase.status, func.count())
                   .join(LookupCase, col(LookupCase.id) == BatchItem.case_id, isouter=True)
                   .where(col(BatchItem.batch_id).in_(batch_ids))
-                  .group_by(BatchItem.batch_id, BatchItem.state, LookupCase.status)).all()
+                  .group_by(col(BatchItem.batch_id), col(BatchItem.state), col(LookupCase.status))).all()
     for batch_id, state, status, n in rows:
         c = out[batch_id]
         c.total += n
@@ -299,8 +299,8 @@ def list_batches(actor: Actor, *, limit: int = 50) -> list[BatchOut]:
         actor = recheck(session=s, actor=actor)
         rows = list(s.exec(select(Batch).where(Batch.tenant_id == actor.tenant_id)
                            .order_by(col(Batch.created_at).desc(), col(Batch.id).desc()).limit(limit)).all())
-        counts = _counts(s, [b.id for b in rows])
-        return [_out(b, counts[b.id]) for b in rows]
+        counts = _counts(s, [saved_id(b) for b in rows])
+        return [_out(b, counts[saved_id(b)]) for b in rows]
 
 
 COLUMNS = [('line', 'line'), ('raw', 'input'), ('value', 'value'), ('id_type', 'type'), ('tag', 'tag'),

@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, func, select
 
 from lookup.auth import Actor
-from lookup.db import session_scope
+from lookup.db import select_columns, session_scope
 from lookup.engine.outcomes import Outcome
 from lookup.engine.result import LookupResult
 from lookup.sessions import recheck
@@ -100,7 +100,7 @@ def readings(session: Session, *, now: datetime | None = None) -> list[Reading]:
     now = now or utcnow()
     recent = col(SiteSignal.at) >= now - HOUR
     cols = [func.sum(sa.case((getattr(SiteSignal, name), 1), else_=0)) for name in SIGNALS]
-    rows = session.exec(select(SiteSignal.site, recent, func.count(), *cols)
+    rows = session.exec(select_columns(SiteSignal.site, recent, func.count(), *cols)
                         .where(col(SiteSignal.at) >= now - HOUR - WEEK)
                         .group_by(SiteSignal.site, recent)).all()
     by_site: dict[str, dict[bool, tuple[int, list[int]]]] = {}
@@ -167,10 +167,8 @@ def _open(s: Session, r: Reading, step: str | None, now: datetime) -> None:
     values = dict(site=r.site, signal=r.signal, open_key=f'{r.site}:{r.signal}', started_at=now, updated_at=now,
                   share_hour=r.share_hour, share_week=r.share_week, samples_hour=r.samples_hour, step=step,
                   notify_attempts=0)
-    if s.get_bind().dialect.name == 'postgresql':
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+    insert = postgresql.insert if s.get_bind().dialect.name == 'postgresql' else sqlite.insert
     s.execute(insert(SiteAlarm).values(**values).on_conflict_do_nothing(index_elements=['open_key']))
 
 
