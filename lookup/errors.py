@@ -9,7 +9,8 @@ from lookup.engine.errors import CodedError
 from lookup.engine.identifiers import InvalidIdentifier
 from lookup.engine.outcomes import Outcome
 
-__all__ = ['Forbidden', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited', 'TransientLookupFailure']
+__all__ = ['Forbidden', 'InvalidIdentifier', 'LookupError_', 'NoSuchVariant', 'NotFound', 'RateLimited',
+           'TransientLookupFailure']
 
 
 class LookupError_(CodedError):
@@ -31,6 +32,13 @@ class Forbidden(LookupError_):
 
     code = 'FORBIDDEN'
     http_status = 403
+
+
+class NoSuchVariant(LookupError_):
+    """The case's result has no variant with this number (or no variants at all). Answered as 422; nothing changed."""
+
+    code = 'NO_SUCH_VARIANT'
+    http_status = 422
 
 
 class RateLimited(LookupError_):
