@@ -49,12 +49,14 @@ async def test_the_tag_selects_a_variant_and_the_manager_marks_another(manager: 
     assert _marks(manager, 'variant') == 3
     await manager.should_see(marker='variant-1 variant-selected')
     await manager.should_see('выбрано по маркировке')
+    await manager.should_see('маркировка совпала с вариантом 2')  # the header's badge speaks of the first row
     await manager.should_see('OEM найден для варианта 1: каталог сайта открыт для него')
     assert _marks(manager, 'variant-choose-1') == 0  # the selected one has no button
     manager.find(marker='variant-choose-2').click()
     await manager.should_see(marker='variant-2 variant-selected', retries=50)
     await manager.should_see('Выбран')
     await manager.should_not_see('выбрано по маркировке')
+    await manager.should_not_see(marker='variants-tag-matches')
     assert _marks(manager, 'variant-selected') == 1
     case = service.list_cases(demo_actor(), conversation_id)[0]
     assert (case.selected_variant, case.variant_selected_by) == (2, 'manager')
@@ -90,6 +92,7 @@ async def test_in_english(user: User, conversation_id: int, astra: str, english:
     await user.open(f'/conversations/{conversation_id}')
     await user.should_see('3 vehicle variants on the site')
     await user.should_see('selected by the plate marking')
+    await user.should_see('the marking matches variant 2')
     await user.should_see('This one')
     user.find(marker='variant-choose-0').click()
     await eventually(lambda: _marks(user, 'variant-0 variant-selected') == 1)

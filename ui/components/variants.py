@@ -28,6 +28,10 @@ def variants_block(case: CaseOut, *, can_choose: bool) -> None:
             ui.label(tn('variants.title', len(variants))).classes('font-medium')
             if case.selected_variant is None:
                 ui.label(t('variants.hint')).classes('text-sm text-grey-8').mark('variants-hint')
+            elif case.variant_selected_by == 'tag':
+                # The header's tag badge compares the tag with the first row (the main result): say which row it fits.
+                ui.label(t('variants.tag_matches', n=case.selected_variant + 1)).classes('text-sm text-positive') \
+                    .mark('variants-tag-matches')
         # One column on a phone, side by side from Tailwind's `sm` up (at most three per line).
         with ui.element('div').classes('w-full grid grid-cols-1 sm:grid-cols-2 lg:grid-cols-3 gap-2'):
             for index, variant in enumerate(variants):
@@ -36,9 +40,10 @@ def variants_block(case: CaseOut, *, can_choose: bool) -> None:
 
 def _variant(case: CaseOut, index: int, variant: dict[str, Any], *, can_choose: bool) -> None:
     chosen = case.selected_variant == index
-    look = 'border-2 border-positive bg-green-1' if chosen else 'border border-grey-4'
+    look = 'border-2 bg-green-1' if chosen else 'border'
     vehicle = variant.get('vehicle') or {}
-    with ui.column().classes(f'{look} rounded p-2 gap-1 min-w-0') \
+    color = 'var(--q-positive)' if chosen else '#bdbdbd'
+    with ui.column().classes(f'variant-card {look} rounded p-2 gap-1 min-w-0').style(f'border-color: {color}') \
             .mark(f'variant variant-{index}' + (' variant-selected' if chosen else '')):
         with ui.row().classes('w-full items-center justify-between gap-1'):
             ui.label(t('variants.number', n=index + 1)).classes('text-sm font-medium')
