@@ -11,7 +11,7 @@ from sqlmodel import Session, col, func, select
 from lookup.engine.identifiers import Identifier
 from lookup.engine.outcomes import Outcome, TagVerification
 from lookup.engine.result import LookupResult
-from lookup.engine.tagcheck import verify_tag
+from lookup.engine.tagcheck import auto_variant, verify_tag
 from models import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
 from models.dbtypes import utcnow
 
@@ -36,6 +36,9 @@ def finish_from_result(case: LookupCase, result: LookupResult, *, cache_row: Loo
     case.result = data
     case.outcome = result.outcome.value
     case.tag_verification = tag_result.value
+    if case.variant_selected_by != 'manager':  # a manager's choice stands; the tag's follows the result
+        picked = auto_variant(case.tag, result.variants)
+        case.selected_variant, case.variant_selected_by = picked, 'tag' if picked is not None else None
     case.from_cache = from_cache
     case.cache_id = cache_row.id if cache_row else None
     case.result_fetched_at = cache_row.fetched_at if cache_row else now
@@ -51,6 +54,13 @@ def finish_from_result(case: LookupCase, result: LookupResult, *, cache_row: Loo
         case.status = CaseStatus.FAILED
         case.error_code = result.outcome.value
         case.error_message = (result.error.message if result.error else None) or result.outcome.value
+
+
+def select_variant(case: LookupCase, index: int | None) -> None:
+    """The manager's choice among the result's variants (None clears it); the caller checked the index."""
+    case.selected_variant = index
+    case.variant_selected_by = 'manager' if index is not None else None
+    case.updated_at = utcnow()
 
 
 def fail(case: LookupCase, *, code: str, message: str, result: LookupResult | None = None) -> None:

@@ -9,7 +9,7 @@ from lookup.engine.errors import CodedError
 from lookup.engine.identifiers import InvalidIdentifier
 from lookup.engine.outcomes import Outcome
 
-__all__ = ['Forbidden', 'InvalidBatch', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited',
+__all__ = ['Forbidden', 'InvalidBatch', 'InvalidIdentifier', 'LookupError_', 'NoSuchVariant', 'NotFound', 'RateLimited',
            'TransientLookupFailure']
 
 
@@ -39,6 +39,10 @@ class InvalidBatch(LookupError_):
     single bad lines are not this error, they are reported per line and the rest goes ahead."""
 
     code = 'INVALID_BATCH'
+class NoSuchVariant(LookupError_):
+    """The case's result has no variant with this number (or no variants at all). Answered as 422; nothing changed."""
+
+    code = 'NO_SUCH_VARIANT'
     http_status = 422
 
 

@@ -25,6 +25,10 @@ class CaseOut(BaseModel):
     outcome: str | None
     result: dict[str, Any] | None
     tag_verification: str | None
+    selected_variant: int | None = None
+    """Index into `result.variants` of the customer's car, when the site showed several and one was chosen."""
+    variant_selected_by: str | None = None
+    """`tag`: the plate marking matched exactly that variant; `manager`: marked by a manager."""
     error: ErrorInfo | None
     attempts: int
     from_cache: bool
@@ -43,7 +47,8 @@ class CaseOut(BaseModel):
                    id_type=case.id_type, value=case.value, raw_value=case.raw_value, tag=case.tag,
                    force_refresh=case.force_refresh, status=case.status, stage=case.stage, outcome=case.outcome,
                    result=case.result,
-                   tag_verification=case.tag_verification,
+                   tag_verification=case.tag_verification, selected_variant=case.selected_variant,
+                   variant_selected_by=case.variant_selected_by,
                    error=ErrorInfo(code=case.error_code, message=case.error_message or '') if case.error_code
                    else None,
                    attempts=case.attempts, from_cache=case.from_cache, cached_at=case.result_fetched_at,

@@ -20,7 +20,7 @@ from lookup.auth import Actor
 from lookup.db import session_scope
 from lookup.engine import identifiers
 from lookup.engine.result import LookupResult
-from lookup.errors import Forbidden, NotFound, RateLimited
+from lookup.errors import Forbidden, NoSuchVariant, NotFound, RateLimited
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.sessions import recheck
 from lookup.settings import get_settings
@@ -150,6 +150,23 @@ def retry_case(actor: Actor, case_id: int) -> CaseOut:
         case = _case(s, actor, case_id)
         conv_id, value, id_type, tag = case.conversation_id, case.value, case.id_type, case.tag
     return submit_lookup(actor, conv_id, value, id_type=id_type, tag=tag, force_refresh=True)
+
+
+def select_variant(actor: Actor, case_id: int, index: int | None) -> CaseOut:
+    """Mark which vehicle variant is the customer's car (managers, admins); None clears the choice.
+    Raises Forbidden, NotFound, NoSuchVariant."""
+    with session_scope() as s:
+        actor = recheck(session=s, actor=actor)  # the role as it is now, not as it was when the page opened
+        if not actor.can_lookup:
+            raise Forbidden('Viewers cannot choose a variant.')
+        case = _case(s, actor, case_id)
+        count = len((case.result or {}).get('variants') or [])
+        if index is not None and not 0 <= index < count:
+            raise NoSuchVariant(f'This lookup has no variant {index} ({count} variants).')
+        cases.select_variant(case, index)
+        logger.info('%s chose variant %s of case %s', actor.username or actor.user_id, index, case_id)
+    _notify(case)
+    return get_case(actor, case_id)
 
 
 def get_case(actor: Actor, case_id: int) -> CaseOut:

@@ -63,6 +63,10 @@ class LookupCase(SQLModel, table=True):
     result_fetched_at: datetime | None = Field(default=None, sa_type=TZDateTime)
     """When the result was read from the site (older than finished_at for cache hits)."""
     tag_verification: str | None = Field(default=None, max_length=16)
+    selected_variant: int | None = None
+    """Which of `result.variants` is the customer's car (index), when the site showed several; None: not chosen."""
+    variant_selected_by: str | None = Field(default=None, max_length=8)
+    """`tag` (the plate marking matched exactly one variant) or `manager` (marked on the card or through the API)."""
     error_code: str | None = Field(default=None, max_length=32)
     error_message: str | None = Field(default=None, sa_type=sa.Text)
     attempts: int = 0

@@ -3,8 +3,9 @@
     python scripts/screenshots.py                  start `main.py demo` (own ports, temp data) and shoot it
     python scripts/screenshots.py --url URL        shoot an app that is already running in demo mode
 
-PNGs land in artifacts/screens/ as `{lang}-{device}-{page}.png`. The conversation page shows a completed card, a
-card without a gearbox code and a failed card (lookups started through the API with the demo token and awaited).
+PNGs land in artifacts/screens/ as `{lang}-{device}-{page}.png`. The conversation page shows a card with three vehicle
+variants (one selected by the tag; also shot alone as `variants`), a completed card, a card without a gearbox code
+and a failed card (lookups started through the API with the demo token and awaited).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ DEVICES = {'desktop': {'viewport': {'width': 1366, 'height': 900}},
            'phone': {'viewport': {'width': 390, 'height': 844}, 'device_scale_factor': 2, 'is_mobile': True,
                      'has_touch': True}}
 CUSTOMER = 'Игорь'
-# Sandbox scenarios (lookup/sandbox/scenarios.yaml): FOUND, NOT_AVAILABLE (no gearbox code), HTTP 500.
-LOOKUPS = [('SJNFAAJ10U2123456', 'completed'), ('KL1SF69DJ9B012345', None), ('KMHDN41AP8U012345', 'failed')]
+# Sandbox scenarios (lookup/sandbox/scenarios.yaml): three vehicle variants with a plate tag matching the second
+# (on top), FOUND, NOT_AVAILABLE (no gearbox code), HTTP 500. (value, expected status, tag)
+LOOKUPS = [('W0LPD6EA5C8012346', 'completed', 'MR6 0412'), ('SJNFAAJ10U2123456', 'completed', None),
+           ('KL1SF69DJ9B012345', None, None), ('KMHDN41AP8U012345', 'failed', None)]
 
 
 def start_demo() -> tuple[str, subprocess.Popen]:
@@ -67,8 +70,8 @@ def prepare_cases(url: str) -> int:
     conv = next(c for c in api.get('/api/conversations', params={'q': CUSTOMER}).json()['items']
                 if c['customer_name'] == CUSTOMER)
     if not api.get(f'/api/conversations/{conv["id"]}/lookups').json():
-        for value, _ in reversed(LOOKUPS):
-            case = api.post(f'/api/conversations/{conv["id"]}/lookups', json={'value': value}).json()
+        for value, _, tag in reversed(LOOKUPS):
+            case = api.post(f'/api/conversations/{conv["id"]}/lookups', json={'value': value, 'tag': tag}).json()
             wait_until(lambda cid=case['id']: api.get(f'/api/lookups/{cid}').json()['status'] in
                        ('completed', 'failed'), 120, f'lookup {value}', interval=0.5)
     return conv['id']
@@ -128,6 +131,10 @@ def shoot(url: str, out: Path, conversation_id: int) -> list[Path]:
                 expect(page.locator('.case-completed').first).to_be_visible()
                 expect(page.locator('.case-failed').first).to_be_visible()
                 save('conversation')
+                variants = page.locator('.case-card', has=page.locator('.variant-card')).first
+                expect(variants).to_be_visible()
+                variants.screenshot(path=out / f'{lang}-{device}-variants.png', animations='disabled')
+                taken.append(out / f'{lang}-{device}-variants.png')
                 page.locator('[data-testid=lookup-button], .q-btn:has-text("VIN")').first.click()
                 dialog_value = page.locator('.q-dialog input').first
                 dialog_value.fill('JTMBD33V00512345')

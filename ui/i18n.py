@@ -19,7 +19,7 @@ from urllib.parse import quote
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from nicegui import app
+from nicegui import app, context
 
 LOCALES = Path(__file__).resolve().parent / 'locales'
 LANGUAGES = ('ru', 'en')
@@ -47,7 +47,8 @@ RUNTIME_FAMILIES: dict[str, tuple[str, ...]] = {
     'err.': ('EMPTY', 'VIN_CHARS', 'VIN_LENGTH', 'VIN_FORBIDDEN_LETTERS', 'FRAME_FORMAT', 'RATE_LIMITED', 'FORBIDDEN',
              'NOT_FOUND', 'SITE_BUSY', 'UNAUTHORIZED', 'USERNAME_FORMAT', 'ROLE_UNKNOWN', 'USERNAME_TAKEN',
              'PASSWORD_SHORT', 'PASSWORD_LONG', 'PASSWORD_WRONG', 'OWN_ROLE', 'DEACTIVATE_SELF', 'TOKEN_INACTIVE',
-             'DUPLICATE', 'NO_VALID_LINES', 'EMPTY_BATCH', 'TOO_MANY_LINES', 'TOO_LONG', 'NOT_TEXT'),
+             'DUPLICATE', 'NO_VALID_LINES', 'EMPTY_BATCH', 'TOO_MANY_LINES', 'TOO_LONG', 'NOT_TEXT',
+             'NO_SUCH_VARIANT'),
 }
 """Ids built at run time (`t(f'outcome.{code}')`), which the extractor cannot see: prefix → the values it takes.
 tests/unit/test_i18n.py checks them against the domain's enums and error codes."""
@@ -82,9 +83,21 @@ def lang() -> str:
         return forced
     try:
         code = app.storage.user.get('lang', DEFAULT)
-    except RuntimeError:  # outside a UI context (tests, background)
-        return DEFAULT
+    except RuntimeError:  # no request: a push re-rendering part of a page, or outside any UI (tests, background)
+        code = _page_locale()
     return code if code in TRANSLATIONS else DEFAULT
+
+
+def _page_locale() -> str:
+    """The language of the page whose slot is current (its user as the page was built), else the default.
+
+    A case-changed push runs in the page's slot but outside any request, where `app.storage.user` is unavailable:
+    without this, a pushed card of an English page came out in Russian."""
+    try:
+        actor = getattr(context.client.request.state, 'actor', None)
+    except (RuntimeError, AttributeError):  # no slot, or a client without a request
+        return DEFAULT
+    return getattr(actor, 'locale', DEFAULT)
 
 
 @contextlib.contextmanager

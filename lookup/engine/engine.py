@@ -76,7 +76,7 @@ class Engine:
         evidence.dom_diag = answer.dom_diag
         evidence.text_excerpt = evidence.text_excerpt or answer.text_excerpt
         result = LookupResult(query=identifier.value, id_type=identifier.kind.value, outcome=answer.outcome,
-                              vehicle=answer.vehicle, gearbox=answer.gearbox, tag=tag,
+                              vehicle=answer.vehicle, gearbox=answer.gearbox, variants=answer.variants, tag=tag,
                               tag_verification=verify(tag, answer.gearbox), evidence=evidence)
         if not answer.outcome.definitive:
             result.error = ErrorInfo(code=answer.outcome.value, message=answer.message or answer.outcome.value)

@@ -34,6 +34,17 @@ class Gearbox(BaseModel):
     needs_manual_kpp_code: bool = False
 
 
+class Variant(BaseModel):
+    """One vehicle row of the site's vehicle table, with its own gearbox (the site may list several for one VIN)."""
+
+    vehicle: Vehicle = Field(default_factory=Vehicle)
+    model: str | None = None
+    raw_model: str | None = None
+    factory_code: str | None = None
+    oem: str | None = None
+    """Only on the row whose catalogue the navigation reached: the first one (the site opens its catalogue)."""
+
+
 class Step(BaseModel):
     name: str
     """What was done or waited for, e.g. `goto`, `wait:vehicle`, `click:accordion`."""
@@ -73,6 +84,9 @@ class LookupResult(BaseModel):
     outcome: Outcome
     vehicle: Vehicle = Field(default_factory=Vehicle)
     gearbox: Gearbox = Field(default_factory=Gearbox)
+    variants: list[Variant] = Field(default_factory=list)
+    """Every distinct vehicle row when the site shows two or more (empty otherwise); `vehicle`/`gearbox` stay the
+    first row's. Which one is the customer's car is for the manager (or an exactly matching tag) to say."""
     tag: str | None = None
     tag_verification: TagVerification = TagVerification.NO_TAG
     evidence: Evidence = Field(default_factory=Evidence)

@@ -6,7 +6,7 @@ import re
 
 from lookup.engine.identifiers import LOOKALIKES
 from lookup.engine.outcomes import TagVerification
-from lookup.engine.result import Gearbox, LookupResult
+from lookup.engine.result import Gearbox, LookupResult, Variant
 
 MIN_PREFIX = 3
 
@@ -49,3 +49,18 @@ def verify(tag: str | None, gearbox: Gearbox) -> TagVerification:
 def verify_tag(tag: str | None, result: LookupResult) -> TagVerification:
     """`verify` over a whole result (used when a cached result is served for a new tag)."""
     return verify(tag, result.gearbox)
+
+
+def matching_variants(tag: str | None, variants: list[Variant]) -> list[int]:
+    """Indexes of the variants whose gearbox the tag matches (VERIFIED_MATCH by the rules of `verify`)."""
+    if not normalize(tag):
+        return []
+    return [i for i, v in enumerate(variants)
+            if verify(tag, Gearbox(model=v.model, raw_model=v.raw_model, factory_code=v.factory_code, oem=v.oem))
+            is TagVerification.VERIFIED_MATCH]
+
+
+def auto_variant(tag: str | None, variants: list[Variant]) -> int | None:
+    """The variant a tag selects: the only one it matches; None when it matches none or several (the manager picks)."""
+    matches = matching_variants(tag, variants)
+    return matches[0] if len(matches) == 1 else None

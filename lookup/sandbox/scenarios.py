@@ -30,6 +30,8 @@ class Scenario:
     expect: dict[str, Any] = field(default_factory=dict)
     profrf: dict[str, Any] | None = None
     """The fallback site's answer for this VIN; None means «VIN not in the database» (shape 22a)."""
+    tag: str | None = None
+    """The gearbox plate marking the engine tests send with the lookup (the sandbox ignores it)."""
     slow: bool = False
     """Renders in ~4 s whatever the configured delay: TIMEOUT only under a shorter deadline."""
 
@@ -51,7 +53,7 @@ def _parse(entry: dict[str, Any]) -> Scenario:
     scenario = Scenario(
         id=str(entry['id']), id_type=str(entry.get('id_type', 'VIN')), variant=str(entry['variant']),
         note=str(entry.get('note', '')), page=entry.get('page') or {}, expect=entry.get('expect') or {},
-        profrf=entry.get('profrf'), slow=bool(entry.get('slow', False)))
+        profrf=entry.get('profrf'), tag=entry.get('tag'), slow=bool(entry.get('slow', False)))
     if scenario.kind not in PAGE_KINDS:
         raise ValueError(f'{scenario.id}: unknown page kind {scenario.kind!r}')
     for pairs in scenario.page.get('pairs', []):

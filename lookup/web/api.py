@@ -152,6 +152,16 @@ def get_lookup(case_id: Id, actor: ActorDep) -> CaseOut:
     return service.get_case(actor, case_id)
 
 
+class VariantChoice(BaseModel):
+    variant: int | None = Field(ge=0, le=1000, description='Index into `result.variants`; null clears the choice')
+
+
+@router.put('/lookups/{case_id}/variant', response_model=CaseOut, responses=_errors(*AUTHED, 403, 404))
+def choose_variant(case_id: Id, body: VariantChoice, actor: ActorDep) -> CaseOut:
+    """Mark which vehicle variant is the customer's car (admin, manager); `variant_selected_by` becomes `manager`."""
+    return service.select_variant(actor, case_id, body.variant)
+
+
 @router.get('/lookups/{case_id}/screenshot', response_class=Response,
             responses={**_errors(*AUTHED, 404), 200: {'content': {'image/png': {}}, 'description': 'PNG'}})
 def lookup_screenshot(case_id: Id, actor: Annotated[Actor, Depends(session_or_bearer_actor)]) -> Response:

@@ -51,6 +51,9 @@ ENDPOINTS = [
              # the role is checked first: a viewer learns nothing about the other tenant's ids either
              {'admin': 404, 'manager': 404, 'viewer': 403}, body=lambda w: {'value': w.cached_vin}),
     Endpoint('get-lookup', 'GET', '/api/lookups/{case}', every(200), every(404)),
+    # clearing the choice (null) is valid on any case: the matrix tests who may act, not which variants exist
+    Endpoint('choose-variant', 'PUT', '/api/lookups/{case}/variant', WRITERS,
+             {'admin': 404, 'manager': 404, 'viewer': 403}, body=lambda w: {'variant': None}),
     Endpoint('get-screenshot', 'GET', '/api/lookups/{shot}/screenshot', every(200), every(404)),
     Endpoint('list-cache', 'GET', '/api/cache', every(200), None),
     # {key} is a row the addressed tenant's cases used: another tenant's rows are not there for the caller (404)

@@ -95,3 +95,27 @@ def test_every_page_renders_for_an_admin(page: Page, shot) -> None:  # noqa: ANN
     shot('10-conversations-en')
     page.get_by_role('button', name='Русский').click()
     expect(page.get_by_text('Последнее сообщение')).to_be_visible()
+
+
+def test_manager_marks_the_right_vehicle_variant(page: Page, shot) -> None:  # noqa: ANN001
+    """Issue 12 #2: three vehicle rows on the site; the plate tag selects the second, the manager marks the third."""
+    _login(page)
+    page.get_by_role('cell', name='Игорь').click()
+    page.get_by_role('button', name='Поиск по VIN').first.click()
+    page.get_by_label('VIN или FRAME').fill('W0LPD6EA5C8012346')
+    page.get_by_label('Маркировка КПП (необязательно)').fill('MR6 0412')
+    page.get_by_role('button', name='Искать').click()
+    card = page.locator('.case-card', has_text='W0LPD6EA5C8012346').first
+    expect(card).to_contain_text('готово', timeout=60_000)
+    variants = card.locator('.variant-card')
+    expect(variants).to_have_count(3)
+    expect(variants.nth(1)).to_contain_text('выбрано по маркировке')
+    expect(variants.nth(0)).to_contain_text('55355911')  # the OEM belongs to the first row's catalogue
+    shot('06-variants-by-tag')
+    variants.nth(2).get_by_role('button', name='Это он').click()
+    expect(variants.nth(2)).to_contain_text('Выбран')  # pushed back over the websocket
+    expect(variants.nth(1)).not_to_contain_text('выбрано по маркировке')
+    page.reload()
+    card = page.locator('.case-card', has_text='W0LPD6EA5C8012346').first
+    expect(card.locator('.variant-card').nth(2)).to_contain_text('Выбран')  # stored on the case
+    shot('07-variants-by-manager')

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from lookup.engine.outcomes import Outcome, TagVerification
-from lookup.engine.result import Gearbox, OemCandidate
+from lookup.engine.result import Gearbox, OemCandidate, Variant
 from lookup.engine.sites.dom import snapshot_html
 from lookup.engine.sites.podzamenu import codes, parse
 from lookup.engine.sites.profrf.parse import parse_answer
-from lookup.engine.tagcheck import normalize, verify
+from lookup.engine.tagcheck import auto_variant, matching_variants, normalize, verify
 
 FIXTURES = Path(__file__).with_name('fixtures')
 
@@ -75,6 +75,15 @@ def test_horizontal_vehicle_table_first_row_and_title() -> None:
     assert info.kpp == '5MT' and info.rows == 2
     gb = parse.gearbox_from_vehicle(info)
     assert (gb.model, gb.factory_code) == ('5MT', None)
+
+
+def test_every_vehicle_row_is_a_variant_with_its_own_gearbox() -> None:
+    page = snap('vehicle_horizontal.html')
+    found = parse.variants(page, parse.parse_vehicle(page).rows, wmi='', is_vin=False)
+    assert [(v.vehicle.model, v.vehicle.engine, v.vehicle.body, v.model) for v in found] == [
+        ('ALMERA', 'QG15DE', 'N16', '5MT'), ('ALMERA CLASSIC', 'QG16DE', 'B10', '4AT')]
+    assert all(v.vehicle.make == 'NISSAN' and v.oem is None for v in found)  # the title applies to every row
+    assert parse.variants(page, 1, wmi='', is_vin=False) == []  # one row: nothing to choose
 
 
 def test_gm_cell_with_more_control_and_marking() -> None:
@@ -197,6 +206,24 @@ def test_profrf_heading_blocks_and_missing() -> None:
 ])
 def test_tag_verification(tag: str | None, gearbox: Gearbox, expected: TagVerification) -> None:
     assert verify(tag, gearbox) is expected
+
+
+ROWS = [Variant(model='F17', raw_model='(MDG) F17 (CR) ТРАНСМИССИЯ', factory_code='MDG', oem='55355911'),
+        Variant(model='MR6', raw_model='(MR6) ТРАНСМИССИЯ'), Variant(model='F17', factory_code='MFG')]
+
+
+@pytest.mark.parametrize(('tag', 'matches', 'auto'), [
+    pytest.param('MR6 0412', [1], 1, id='one-row-by-prefix'),
+    pytest.param('mdg', [0], 0, id='factory-code'),
+    pytest.param('55355911', [0], 0, id='oem-of-the-first-row'),
+    pytest.param('F17', [0, 2], None, id='several-rows-manager-picks'),
+    pytest.param('KCK', [], None, id='none'),
+    pytest.param(None, [], None, id='no-tag'),
+])
+def test_tag_selects_a_variant_only_when_it_matches_exactly_one(tag: str | None, matches: list[int],
+                                                                 auto: int | None) -> None:
+    assert matching_variants(tag, ROWS) == matches
+    assert auto_variant(tag, ROWS) == auto
 
 
 def test_normalize() -> None:

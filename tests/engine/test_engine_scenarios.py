@@ -12,6 +12,7 @@ from lookup.engine.engine import Engine
 from lookup.engine.identifiers import parse
 from lookup.engine.outcomes import Outcome
 from lookup.engine.result import LookupResult
+from lookup.engine.tagcheck import auto_variant
 from lookup.sandbox import Sandbox
 from lookup.sandbox.scenarios import Scenario, load_scenarios
 from tests.engine.conftest import engine_settings
@@ -41,18 +42,39 @@ def check(result: LookupResult, expect: dict[str, Any]) -> None:
         problems.append(f"outcome {got['outcome']} != {expect['outcome']}")
     if 'source' in expect and got['evidence']['source'] != expect['source']:
         problems.append(f"source {got['evidence']['source']} != {expect['source']}")
+    if 'tag_verification' in expect and got['tag_verification'] != expect['tag_verification']:
+        problems.append(f"tag_verification {got['tag_verification']} != {expect['tag_verification']}")
     for part in ('vehicle', 'gearbox'):
         for key, want in (expect.get(part) or {}).items():
             if got[part][key] != want:
                 problems.append(f'{part}.{key} {got[part][key]!r} != {want!r}')
+    if 'variants' in expect:
+        problems += _variant_problems(got['variants'], expect['variants'])
+    if 'auto_variant' in expect and (auto := auto_variant(result.tag, result.variants)) != expect['auto_variant']:
+        problems.append(f"auto_variant {auto} != {expect['auto_variant']}")
     assert not problems, f'{problems}\nsteps: {[(s["name"], s["detail"]) for s in got["evidence"]["steps"]]}\n' \
                          f'selectors: {got["evidence"]["selectors_used"]}\nerror: {got["error"]}'
+
+
+def _variant_problems(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> list[str]:
+    """Same number of variants, in order; each one's stated keys (and its stated vehicle keys)."""
+    if len(got) != len(want):
+        return [f'{len(got)} variants != {len(want)}: {got}']
+    problems = []
+    for i, (g, w) in enumerate(zip(got, want, strict=True)):
+        for key, value in w.items():
+            if key == 'vehicle':
+                problems += [f'variants[{i}].vehicle.{k} {g["vehicle"][k]!r} != {v!r}'
+                             for k, v in value.items() if g['vehicle'][k] != v]
+            elif g[key] != value:
+                problems.append(f'variants[{i}].{key} {g[key]!r} != {value!r}')
+    return problems
 
 
 @pytest.mark.parametrize('scenario', [s for s in SCENARIOS if s.kind != 'hang'], ids=_ids)
 def test_scenario(engine: Engine, scenario: Scenario) -> None:
     ident = parse(scenario.id, scenario.id_type)
-    result = engine.lookup(ident)
+    result = engine.lookup(ident, scenario.tag)
     check(result, scenario.expect)
     if result.outcome not in (Outcome.FOUND, Outcome.MODEL_ONLY):
         assert result.evidence.screenshot and result.evidence.html_snapshot

@@ -9,6 +9,7 @@ from nicegui import ui
 from lookup.schemas import CaseOut
 from lookup.settings import get_settings
 from models.dbtypes import utcnow
+from ui.components.variants import variants_block
 from ui.failures import failure_detail
 from ui.formatting import ago, number, when
 from ui.i18n import has, t, tn
@@ -107,6 +108,7 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
                         .tooltip(t('case.copy')).mark('case-copy')
     if gearbox.get('raw_model') and gearbox.get('raw_model') != gearbox.get('model'):
         ui.label(gearbox['raw_model']).classes('text-xs text-grey-7')
+    variants_block(case, can_choose=on_refresh is not None)  # several vehicle rows on the site (issue 12 #2)
     if gearbox.get('needs_manual_kpp_code'):
         ui.label(t('case.manual_kpp')).classes('text-warning text-sm')
     candidates = gearbox.get('oem_candidates') or []

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lookup.engine.outcomes import OemStatus
-from lookup.engine.result import Gearbox, Vehicle
+from lookup.engine.result import Gearbox, Variant, Vehicle
 from lookup.engine.sites.podzamenu import codes
 from lookup.engine.sites.podzamenu import selectors as S
 from lookup.engine.sites.podzamenu.parts import PartsInfo, choose, parse_parts  # noqa: F401  (re-exported)
@@ -118,7 +118,7 @@ def _put(info: VehicleInfo, fld: str, cell: dict[str, Any], how: str) -> None:
         setattr(info.vehicle, fld, text)
 
 
-def _read_tables(info: VehicleInfo, tables: list[dict[str, Any]]) -> None:
+def _read_tables(info: VehicleInfo, tables: list[dict[str, Any]], pick: int = 0) -> None:
     for table in tables:
         rows = table['rows']
         if not rows:
@@ -126,7 +126,8 @@ def _read_tables(info: VehicleInfo, tables: list[dict[str, Any]]) -> None:
         if _is_horizontal(table):
             info.table_signatures.append(table_signature(table))
             header = [_label(c['text']) for c in rows[0]]
-            data = rows[1]  # only the first vehicle counts when several match
+            # `pick` is the vehicle when several match (the first by default: the primary result)
+            data = rows[1 + pick] if 1 + pick < len(rows) else rows[1]
             info.rows = max(info.rows, len(rows) - 1)
             for i, label in enumerate(header):
                 fld = _field_for(label, horizontal=True)
@@ -191,10 +192,12 @@ def _read_title(info: VehicleInfo, headings: list[dict[str, Any]]) -> tuple[str 
     return None, None
 
 
-def parse_vehicle(snap: dict[str, Any]) -> VehicleInfo:
-    """Read title, info tables, aggregates, marking and legacy labels from a vehicle-page snapshot."""
+def parse_vehicle(snap: dict[str, Any], row: int = 0) -> VehicleInfo:
+    """Read title, info tables, aggregates, marking and legacy labels from a vehicle-page snapshot.
+
+    `row` is the data row of a horizontal vehicle table to read (0: the first, what the primary result shows)."""
     info = VehicleInfo()
-    _read_tables(info, snap.get('tables', []))
+    _read_tables(info, snap.get('tables', []), row)
     _read_pairs(info, snap.get('pairs', []))
     _read_lines(info, snap.get('vehicle_text', ''))
     text = snap.get('text', '')
@@ -265,3 +268,18 @@ def model_only(info: VehicleInfo, gb: Gearbox, *, wmi: str, is_vin: bool) -> Gea
                 return gb.model_copy(update={'model': code, 'factory_code': code, 'raw_model': raw,
                                              'oem_status': OemStatus.MODEL_ONLY})
     return None
+
+
+def variants(snap: dict[str, Any], rows: int, *, wmi: str, is_vin: bool) -> list[Variant]:
+    """Every distinct vehicle row as a Variant (same §3.3/§3.4/§3.7 rules per row); empty unless two or more differ.
+
+    Rows that read the same (vehicle and gearbox) are one variant: there is nothing to choose between them."""
+    found: list[Variant] = []
+    for row in range(rows):
+        info = parse_vehicle(snap, row)
+        gb = gearbox_from_vehicle(info, wmi=wmi)
+        gb = model_only(info, gb, wmi=wmi, is_vin=is_vin) or gb
+        variant = Variant(vehicle=info.vehicle, model=gb.model, raw_model=gb.raw_model, factory_code=gb.factory_code)
+        if variant not in found:
+            found.append(variant)
+    return found if len(found) > 1 else []

@@ -37,8 +37,24 @@ def lookup(page: Page, run: Run, ident: Identifier, base_url: str) -> Answer:
     info = parse.parse_vehicle(snap)
     gearbox = parse.gearbox_from_vehicle(info, wmi=wmi)
     run.selectors_used.extend(info.selectors_used)
+    variants = []
     if info.rows > 1:
         run.flags['severalVehicleRows'] = True
+        variants = parse.variants(snap, info.rows, wmi=wmi, is_vin=is_vin)
+    answer = _vehicle_answer(run, info, gearbox, snap, page, ident, wmi=wmi)
+    answer.variants = variants
+    if variants:
+        # The navigation reaches one parts view: the catalogue the site opened, the first row's. So the first
+        # variant is the primary result (OEM included) and the others carry only what their own row says.
+        gb = answer.gearbox
+        variants[0] = variants[0].model_copy(update={'model': gb.model, 'raw_model': gb.raw_model,
+                                                     'factory_code': gb.factory_code, 'oem': gb.oem})
+    return answer
+
+
+def _vehicle_answer(run: Run, info: parse.VehicleInfo, gearbox: Gearbox, snap: dict[str, Any], page: Page,
+                    ident: Identifier, *, wmi: str) -> Answer:
+    is_vin = ident.kind is IdType.VIN
     shortcut = parse.model_only(info, gearbox, wmi=wmi, is_vin=is_vin)
     if shortcut is not None:
         run.flags['vwGroupEarlyExit' if wmi in parse.S.VW_WMIS else 'fordEarlyExit'] = True
