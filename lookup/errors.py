@@ -39,6 +39,9 @@ class InvalidBatch(LookupError_):
     single bad lines are not this error, they are reported per line and the rest goes ahead."""
 
     code = 'INVALID_BATCH'
+    http_status = 422
+
+
 class NoSuchVariant(LookupError_):
     """The case's result has no variant with this number (or no variants at all). Answered as 422; nothing changed."""
 
