@@ -12,6 +12,7 @@ from lookup.engine.identifiers import Identifier
 from lookup.engine.outcomes import Outcome, TagVerification
 from lookup.engine.result import LookupResult
 from lookup.engine.tagcheck import verify_tag
+from lookup.unitkeys import keys_of
 from models import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
 from models.dbtypes import utcnow
 
@@ -36,6 +37,7 @@ def finish_from_result(case: LookupCase, result: LookupResult, *, cache_row: Loo
     case.result = data
     case.outcome = result.outcome.value
     case.tag_verification = tag_result.value
+    case.oem_key, case.gearbox_key, case.factory_key = keys_of(data)
     case.from_cache = from_cache
     case.cache_id = cache_row.id if cache_row else None
     case.result_fetched_at = cache_row.fetched_at if cache_row else now
