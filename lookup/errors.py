@@ -8,7 +8,8 @@ from __future__ import annotations
 from lookup.engine.identifiers import InvalidIdentifier
 from lookup.engine.outcomes import Outcome
 
-__all__ = ['Forbidden', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited', 'TransientLookupFailure']
+__all__ = ['Conflict', 'Forbidden', 'Invalid', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited',
+           'TransientLookupFailure']
 
 
 class LookupError_(Exception):
@@ -38,6 +39,21 @@ class Forbidden(LookupError_):
 
     code = 'FORBIDDEN'
     http_status = 403
+
+
+class Invalid(LookupError_):
+    """The input is well-formed but not acceptable (a template placeholder, a webhook URL): answered as 422, nothing
+    is stored."""
+
+    code = 'VALIDATION_ERROR'
+    http_status = 422
+
+
+class Conflict(LookupError_):
+    """The object is not in a state that allows the action (e.g. retrying a delivery that did not fail): 409."""
+
+    code = 'CONFLICT'
+    http_status = 409
 
 
 class RateLimited(LookupError_):

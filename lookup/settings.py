@@ -42,6 +42,11 @@ class Settings(EngineSettings):
     evidence_retention_days: float = Field(14.0, gt=0)
     """Screenshots and HTML snapshots of lookups are deleted after this many days (by the worker's sweep)."""
 
+    reply_delivery_retries: int = Field(6, ge=0)
+    """Retries of a reply's delivery to the tenant's webhook (issue 12 #1), after the first attempt."""
+    reply_delivery_retry_delay_s: float = Field(10.0, ge=0)
+    """First delivery retry delay; doubles on each further retry (10 s … 5 min 20 s with the defaults)."""
+
     cache_ttl_days: float = Field(30.0, gt=0)
     """How long a definitive result is served from the cache."""
     negative_cache_ttl_hours: float = Field(24.0, gt=0)

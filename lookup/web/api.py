@@ -339,7 +339,10 @@ def install(app: FastAPI) -> None:
     """Register the routes and the JSON error handlers (stable codes, never a stack trace)."""
     from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 
+    from lookup.web import replies  # issue 12: replies, same unit, history (its routes reuse this module's parts)
+
     app.include_router(router)
+    app.include_router(replies.router)
     app.add_middleware(ApiErrorMiddleware)
 
     @app.get('/metrics', include_in_schema=False)
