@@ -121,7 +121,7 @@ def save_template(actor: Actor, kind: str, text: str) -> TemplateOut:
         try:
             clean = templates.validate(text)
         except templates.TemplateInvalid as exc:
-            raise Invalid(str(exc), code=exc.code) from None
+            raise Invalid(str(exc), code=exc.code, **exc.params) from None
         row = _ensure_templates(s, actor.tenant_id)[kind]
         row.text, row.updated_at, row.updated_by_id = clean, utcnow(), actor.user_id
         s.flush()

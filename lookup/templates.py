@@ -66,9 +66,11 @@ _UNAVAILABLE_OUTCOMES = {'SITE_ERROR', 'TIMEOUT', 'BLOCKED', 'BROWSER_UNAVAILABL
 class TemplateInvalid(ValueError):
     """A template cannot be saved (unknown placeholder, bad `$` syntax, empty or too long): answered as 422."""
 
-    def __init__(self, message: str, *, code: str = 'TEMPLATE_INVALID') -> None:
+    def __init__(self, message: str, *, code: str = 'TEMPLATE_INVALID', **params: object) -> None:
         super().__init__(message)
         self.code = code
+        self.params = params
+        """Values for the translated message (`name` of an unknown placeholder)."""
 
 
 def kind_for(outcome: str | None, result: dict[str, Any] | None) -> str:
@@ -175,7 +177,8 @@ def validate(text: str) -> str:
     unknown = sorted(set(tpl.get_identifiers()) - set(PLACEHOLDERS))
     if unknown:
         raise TemplateInvalid(f'Unknown placeholder ${unknown[0]}; known: '
-                              + ', '.join(f'${p}' for p in PLACEHOLDERS), code='TEMPLATE_PLACEHOLDER')
+                              + ', '.join(f'${p}' for p in PLACEHOLDERS), code='TEMPLATE_PLACEHOLDER',
+                              name=unknown[0])
     return text
 
 
