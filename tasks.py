@@ -15,7 +15,7 @@ from huey.consumer import Consumer
 from huey.signals import SIGNAL_INTERRUPTED
 from redis import ConnectionPool
 
-from lookup import delivery, recovery, replies, worker
+from lookup import delivery, recovery, worker
 from lookup.db import session_scope
 from lookup.errors import TransientLookupFailure
 from lookup.settings import get_settings
@@ -89,10 +89,8 @@ def deliver_message(message_id: int, task=None) -> None:  # noqa: ANN001 (huey p
 
 
 def enqueue_delivery(message_id: int) -> None:
+    """lookup.replies hands outgoing messages here (it imports this lazily; tests wire a list instead)."""
     deliver_message(message_id)
-
-
-replies.set_deliverer(enqueue_delivery)
 
 
 @huey.periodic_task(crontab(minute='*'))
