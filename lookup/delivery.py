@@ -104,7 +104,8 @@ def attempt(message_id: int, *, retries_left: int, retry_in_s: float = 0) -> str
         if msg is not None and msg.delivery_status == DeliveryStatus.PENDING:
             msg.delivery_error = f'{error} (attempt {n}; retrying, {retries_left} left)'
             msg.delivery_due_at = utcnow() + timedelta(seconds=retry_in_s)
-            _notify(msg)
+    if msg is not None:
+        _notify(msg)  # after the commit: a page reloading on the push must read the new state
     raise DeliveryFailed(f'message {message_id}: {error}')
 
 
@@ -116,8 +117,8 @@ def _finish(message_id: int, *, ok: bool, error: str | None = None) -> str:
         msg.delivery_error = None if ok else error
         msg.delivered_at = utcnow() if ok else None
         msg.delivery_due_at = None
-        _notify(msg)
         status = msg.delivery_status
+    _notify(msg)  # after the commit (see above)
     (logger.info if ok else logger.warning)('message %s: delivery %s%s', message_id, status,
                                             f' ({error})' if error else '')
     return status

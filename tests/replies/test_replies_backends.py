@@ -208,6 +208,31 @@ def test_a_final_client_error_or_no_url_fails_at_once(orgs: tuple[Org, Org], del
         replies.get_message(b.viewer, msg2.id)
 
 
+def test_the_push_of_a_delivery_state_comes_after_its_commit(backend: str, orgs: tuple[Org, Org],
+                                                              deliveries: list[int], hook: WebhookReceiver) -> None:
+    """An open page reloads the thread when the push arrives: the new state must already be readable then."""
+    if backend != 'sqlite':
+        pytest.skip('in-process sinks see the pushes on the embedded default (production relays them over Redis)')
+    from lookup import events
+    a, _ = orgs
+    replies.set_webhook(a.admin, hook.url)
+    msg = replies.post_reply(a.manager, a.conversation_id, text='Ответ')
+    seen: list[str | None] = []
+
+    def page_reload(change: events.Change) -> None:
+        if change.kind == 'message' and change.conversation_id == a.conversation_id:
+            seen.append(replies.get_message(a.viewer, msg.id).delivery_status)
+    events.add_local_sink(page_reload)
+    try:
+        hook.script(500)
+        with pytest.raises(delivery.DeliveryFailed):
+            delivery.attempt(msg.id, retries_left=1)
+        assert delivery.attempt(msg.id, retries_left=0) == 'delivered'
+    finally:
+        events._local_sinks.remove(page_reload)
+    assert seen == ['pending', 'delivered']
+
+
 def test_an_unreachable_receiver_is_a_retried_failure(orgs: tuple[Org, Org], deliveries: list[int]) -> None:
     a, _ = orgs
     with WebhookReceiver() as gone:

@@ -35,6 +35,7 @@ def register() -> None:
         cards: dict[int, ui.element] = {}
         pushed: dict[int, CaseOut] = {}
         reloading = [0]  # reloads waiting for the database right now
+        reads = [0]  # message list reads started (the newest one renders)
 
         with frame(title):
             with ui.row().classes('w-full items-center justify-between'):
@@ -59,8 +60,12 @@ def register() -> None:
             dialogs = ui.element('div')  # outside the lists: a refresh must not take an open dialog with it
 
         async def refresh_messages() -> None:
+            # Pushes come in bursts (a reply posted, then delivered a moment later): a read that started earlier
+            # may finish later; only the newest read renders, or a stale "sending" would stay on screen.
+            reads[0] += 1
+            mine = reads[0]
             msgs = await act(lambda a: service.list_messages(a, conversation_id))
-            if msgs is None:
+            if msgs is None or mine != reads[0]:
                 return
             messages_box.clear()
             with messages_box:

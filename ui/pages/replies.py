@@ -29,7 +29,7 @@ def register() -> None:
     @ui.page('/admin/replies')
     async def replies_page() -> None:
         actor = current_actor()
-        with frame(t('nav.replies')):
+        with frame(t('replies.title')):
             if not actor.is_admin:
                 ui.label(t('err.FORBIDDEN')).classes('text-negative').mark('forbidden')
                 return
@@ -37,7 +37,7 @@ def register() -> None:
             rows = await _call(replies.list_templates)
             if settings is None or rows is None:
                 return
-            ui.label(t('nav.replies')).classes('text-xl font-medium')
+            ui.label(t('replies.title')).classes('text-xl font-medium')
             with ui.card().classes('w-full'):
                 ui.label(t('replies.webhook')).classes('font-medium')
                 ui.label(t('replies.webhook_hint')).classes('text-sm text-grey-7')
