@@ -124,3 +124,15 @@ async def test_the_replies_page_is_for_admins_only(manager: User) -> None:
     await manager.open('/admin/replies')
     await manager.should_see(marker='forbidden')
     await manager.should_not_see(marker='webhook-url')
+
+
+async def test_the_cache_row_opens_the_identifiers_history(user: User, conversation_id: int) -> None:
+    vin = random_vin()
+    _cached_case(conversation_id, vin, oem='0AJ300061B')
+    await login(user, 'viewer')  # reading the history needs no write permission
+    await user.open('/cache')
+    await user.should_see(marker='cache-table')
+    user.find(marker='cache-table').trigger('history', {'key': f'VIN:{vin}'})
+    await user.should_see(marker='history-dialog', retries=50)
+    await user.should_see(f'История поисков: VIN {vin}')
+    await user.should_see('Поисков: 1')

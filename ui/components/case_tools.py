@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import ui
 
 from lookup import replies, units
+from lookup.auth import Actor
 from lookup.errors import LookupError_
 from lookup.templates import KINDS
 from ui.formatting import when
@@ -119,8 +120,17 @@ async def open_same_unit_dialog(holder: ui.element, case_id: int) -> None:
 
 async def open_history_dialog(holder: ui.element, case_id: int) -> None:
     """Every lookup of the case's VIN/FRAME in the tenant, with what changed between consecutive results."""
+    await _history_dialog(holder, lambda a: units.history_for_case(a, case_id))
+
+
+async def open_key_history_dialog(holder: ui.element, cache_key: str) -> None:
+    """The same for a cache row (`VIN:…` / `FRAME:…`)."""
+    await _history_dialog(holder, lambda a: units.history_for_key(a, cache_key))
+
+
+async def _history_dialog(holder: ui.element, read: Callable[[Actor], units.History]) -> None:
     try:
-        hist = await act(lambda a: units.history_for_case(a, case_id))
+        hist = await act(read)
     except LookupError_ as exc:
         _notify_error(exc)
         return

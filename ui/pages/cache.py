@@ -8,6 +8,7 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
+from ui.components.case_tools import open_key_history_dialog
 from ui.components.empty_state import filtered_empty_state, footer_texts
 from ui.formatting import when
 from ui.i18n import error_text, t
@@ -78,14 +79,20 @@ def register() -> None:
 
             show_empty(False)
             footer_texts(table)
-            if actor.can_lookup:
-                # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
-                table.add_slot('body-cell-actions', f'''
-                <q-td :props="props" auto-width>
+            # Plain icon buttons per row (a labelled q-btn per row doubled the render time of a page): the
+            # identifier's lookup history (issue 12 #6, everyone) and invalidation (not viewers).
+            delete = f'''
                   <q-btn flat dense round size="sm" color="negative" icon="delete" title="{t('cache.invalidate')}"
                          :aria-label="'{t('cache.invalidate')} ' + props.row.value"
-                         @click="() => $parent.$emit('invalidate', props.row)" />
+                         @click="() => $parent.$emit('invalidate', props.row)" />''' if actor.can_lookup else ''
+            table.add_slot('body-cell-actions', f'''
+                <q-td :props="props" auto-width class="no-wrap">
+                  <q-btn flat dense round size="sm" icon="history" title="{t('history.button')}"
+                         :aria-label="'{t('history.button')} ' + props.row.value"
+                         @click="() => $parent.$emit('history', props.row)" />{delete}
                 </q-td>''')
+            dialogs = ui.element('div')
+            table.on('history', lambda e: open_key_history_dialog(dialogs, e.args['key']))
             table.on('invalidate', lambda e: confirm([e.args['key']]))
             table.on('selection', lambda: update_sel_button())
 
