@@ -41,8 +41,8 @@ class DeliveryFailed(Exception):
 
 
 def _final_http_error(status: int) -> bool:
-    """A client error the receiver will answer again (a wrong path, a refused body): retrying is pointless."""
-    return 400 <= status < 500 and status not in (408, 425, 429)
+    """An answer the receiver will give again (a redirect, a wrong path, a refused body): retrying is pointless."""
+    return status < 400 or (status < 500 and status not in (408, 425, 429))
 
 
 def payload(msg: Message, conv: Conversation, tenant: Tenant) -> bytes:

@@ -198,10 +198,13 @@ def test_a_final_client_error_or_no_url_fails_at_once(orgs: tuple[Org, Org], del
     assert delivery.attempt(msg.id, retries_left=5) == 'failed'
     assert _message(msg.id).delivery_error.startswith('NO_WEBHOOK')
     replies.set_webhook(a.admin, hook.url)
-    hook.script(404)
+    hook.script(404, 302)
     msg2 = replies.post_reply(a.manager, a.conversation_id, text='Не тот путь')
     assert delivery.attempt(msg2.id, retries_left=5) == 'failed'
     assert _message(msg2.id).delivery_error.startswith('HTTP 404')
+    msg3 = replies.post_reply(a.manager, a.conversation_id, text='Перенаправление')
+    assert delivery.attempt(msg3.id, retries_left=5) == 'failed'  # a redirect is not followed, nor retried
+    assert _message(msg3.id).delivery_error.startswith('HTTP 302')
     with pytest.raises(NotFound):  # another tenant cannot see or retry it
         replies.retry_delivery(b.manager, msg2.id)
     with pytest.raises(NotFound):
