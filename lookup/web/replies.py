@@ -45,7 +45,7 @@ def preview_reply(case_id: Id, actor: ActorDep, kind: Kind | None = None) -> rep
 
 
 @router.post('/conversations/{conversation_id}/replies', status_code=201, response_model=MessageOut,
-             responses=_errors(*AUTHED, 403, 404))
+             responses=_errors(*AUTHED, 400, 403, 404))
 def post_reply(conversation_id: Id, body: ReplyRequest, actor: ActorDep) -> MessageOut:
     """Send an outgoing message (admin, manager): stored, then delivered to the tenant's webhook (`pending`)."""
     return replies.post_reply(actor, conversation_id, text=body.text, case_id=body.case_id, kind=body.kind)
@@ -69,7 +69,8 @@ def list_templates(actor: ActorDep) -> list[replies.TemplateOut]:
     return replies.list_templates(actor)
 
 
-@router.put('/replies/templates/{kind}', response_model=replies.TemplateOut, responses=_errors(*AUTHED, 403))
+@router.put('/replies/templates/{kind}', response_model=replies.TemplateOut,
+            responses=_errors(*AUTHED, 400, 403))
 def save_template(kind: Kind, body: TemplateIn, actor: ActorDep) -> replies.TemplateOut:
     """Change a template (admin); an unknown `$placeholder` or a stray `$` is 422."""
     return replies.save_template(actor, kind, body.text)
@@ -87,7 +88,7 @@ def reply_settings(actor: ActorDep) -> replies.ReplySettingsOut:
     return replies.get_reply_settings(actor)
 
 
-@router.put('/replies/settings', response_model=replies.ReplySettingsOut, responses=_errors(*AUTHED, 403))
+@router.put('/replies/settings', response_model=replies.ReplySettingsOut, responses=_errors(*AUTHED, 400, 403))
 def set_reply_settings(body: WebhookIn, actor: ActorDep) -> replies.ReplySettingsOut:
     """Set where replies are delivered (admin; http/https only, else 422)."""
     return replies.set_webhook(actor, body.url, new_secret=body.new_secret)
