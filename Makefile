@@ -60,6 +60,7 @@ revision: deps
 lint: deps
 	$(UV) run --locked ruff check .
 	$(UV) run --locked lint-imports --no-cache
+	$(UV) run --locked mypy
 
 clean:
 	rm -rf .venv .tools data .pytest_cache

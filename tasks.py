@@ -93,15 +93,37 @@ def enqueue_delivery(message_id: int) -> None:
     deliver_message(message_id)
 
 
+@huey.task(retries=2, retry_delay=5)
+def admit_batch(batch_id: int) -> None:
+    """Start a batch's waiting lines now that the tenant's rate limit has room (it re-schedules itself for more)."""
+    from lookup import batches
+    batches.admit(batch_id)
+
+
+def schedule_batch(batch_id: int, delay_s: float) -> None:
+    """A delayed admission run (Huey's scheduler; a lost message is caught by the sweep once it is overdue)."""
+    admit_batch.schedule(args=(batch_id,), delay=max(0.0, delay_s))
+
+
 @huey.periodic_task(crontab(minute='*'))
 def sweep() -> None:
-    """Take back cases of dead workers, re-enqueue lost ones (and lost reply deliveries), free stale slots, purge
-    expired cache rows and evidence past its retention."""
+    """Take back cases of dead workers, re-enqueue lost ones (and lost reply deliveries), start overdue batch lines,
+    free stale slots, purge expired cache rows and evidence past its retention."""
     recovery.sweep(enqueue=enqueue_case, queued_ids=queued_case_ids)
     delivery.requeue_overdue(enqueue_delivery)
+    from lookup import batches
+    try:
+        batches.admit_overdue()
+    except Exception as exc:  # noqa: BLE001  (the next sweep tries again)
+        logger.warning('could not start overdue batch lines: %s', exc)
     from lookup import cache, evidence
-    with session_scope() as s:
-        purged = cache.purge_expired(session=s)
+    purged = 0
+    while True:  # batch after batch, each its own short transaction
+        with session_scope() as s:
+            batch = cache.purge_expired(session=s)
+        purged += batch
+        if batch < cache.PURGE_BATCH:
+            break
     if purged:
         logger.info('purged %s expired cache rows', purged)
     try:
@@ -111,6 +133,13 @@ def sweep() -> None:
     else:
         if gone:
             logger.info('deleted %s evidence file(s) past their retention', gone)
+
+
+@huey.periodic_task(crontab(minute='*'))
+def site_alarm_check() -> None:
+    """Compare each site's last hour with its last 7 days; open/end alarms, send onsets to the webhook once."""
+    from lookup import site_health
+    site_health.check()
 
 
 _startup_lock = threading.Lock()

@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerifyMismatchError
 from sqlmodel import Session, col, func, select
 
 from models import ApiToken, Role, Tenant, User
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = 'pzl_'
@@ -23,7 +23,7 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 class Actor:
     """Who is calling the service: every read and write is scoped to `tenant_id`."""
 
-    user_id: int | None
+    user_id: int
     tenant_id: int
     role: str
     username: str = ''
@@ -44,7 +44,7 @@ class Actor:
 
     @classmethod
     def of(cls, user: User, *, session_id: int | None = None, token_id: int | None = None) -> Actor:
-        return cls(user_id=user.id, tenant_id=user.tenant_id, role=user.role, username=user.username,
+        return cls(user_id=saved_id(user), tenant_id=user.tenant_id, role=user.role, username=user.username,
                    session_id=session_id, token_id=token_id, is_operator=bool(user.is_operator),
                    locale=user.locale if user.locale in ('ru', 'en') else 'ru')
 
@@ -69,7 +69,7 @@ def authenticate(*, session: Session, username: str, password: str, tenant: str 
     name, slug = username.strip().lower(), tenant.strip().lower()
     stmt = select(User).where(func.lower(User.username) == name)
     if slug:
-        stmt = stmt.join(Tenant, Tenant.id == User.tenant_id).where(func.lower(Tenant.slug) == slug)
+        stmt = stmt.join(Tenant, col(Tenant.id) == col(User.tenant_id)).where(func.lower(Tenant.slug) == slug)
     found = session.exec(stmt.limit(2)).all() if name else []
     user = found[0] if len(found) == 1 else None
     if user is None or not user.is_active:
@@ -93,7 +93,8 @@ def _digest(token: str) -> str:
 def create_token(*, session: Session, user: User, name: str) -> tuple[ApiToken, str]:
     """Returns the row and the plaintext token (shown once)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, tenant_id=user.tenant_id, name=name, prefix=token[:10], token_hash=_digest(token))
+    row = ApiToken(user_id=saved_id(user), tenant_id=user.tenant_id, name=name, prefix=token[:10],
+                   token_hash=_digest(token))
     session.add(row)
     session.flush()
     return row, token
@@ -101,7 +102,8 @@ def create_token(*, session: Session, user: User, name: str) -> tuple[ApiToken, 
 
 def add_known_token(*, session: Session, user: User, name: str, token: str) -> ApiToken:
     """Store a given token (demo mode's documented token)."""
-    row = ApiToken(user_id=user.id, tenant_id=user.tenant_id, name=name, prefix=token[:10], token_hash=_digest(token))
+    row = ApiToken(user_id=saved_id(user), tenant_id=user.tenant_id, name=name, prefix=token[:10],
+                   token_hash=_digest(token))
     session.add(row)
     session.flush()
     return row

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from lookup.db import session_scope
 from lookup.engine.outcomes import Outcome
@@ -47,10 +47,10 @@ def _row(session: Session, site: str) -> SiteState:
     insert = pg_insert if pg else sqlite_insert
     session.execute(insert(SiteState).values(site=site, failures=0, updated_at=utcnow())
                     .on_conflict_do_nothing(index_elements=['site']))
-    stmt = select(SiteState).where(SiteState.site == site)
+    stmt = select(SiteState).where(col(SiteState.site) == site)
     if pg:
         return session.exec(stmt.with_for_update()).one()
-    session.execute(sa.update(SiteState).where(SiteState.site == site).values(site=site))
+    session.exec(sa.update(SiteState).where(col(SiteState.site) == site).values(site=site))
     return session.exec(stmt).one()
 
 

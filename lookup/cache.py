@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, func, select
 
 from lookup.engine.outcomes import Outcome
@@ -40,11 +41,7 @@ def store(*, session: Session, cache_key: str, result: LookupResult, settings: S
                   result=result.model_dump(mode='json'), source=result.evidence.source or 'podzamenu',
                   make=result.vehicle.make, gearbox_model=result.gearbox.model, oem=result.gearbox.oem,
                   fetched_at=now, expires_at=now + ttl_for(result.outcome, settings))
-    dialect = session.get_bind().dialect.name
-    if dialect == 'postgresql':
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if session.get_bind().dialect.name == 'postgresql' else sqlite.insert
     stmt = insert(LookupCache).values(**values)
     stmt = stmt.on_conflict_do_update(index_elements=['cache_key'],
                                       set_={k: stmt.excluded[k] for k in values if k != 'cache_key'})
@@ -54,7 +51,8 @@ def store(*, session: Session, cache_key: str, result: LookupResult, settings: S
 
 def _used_by(tenant_id: int) -> sa.ColumnElement[bool]:
     """The cache rows some case of this tenant used (answered from, stored, or asked for)."""
-    return sa.exists().where(LookupCase.tenant_id == tenant_id, LookupCase.cache_key == LookupCache.cache_key)
+    return sa.exists().where(col(LookupCase.tenant_id) == tenant_id,
+                             col(LookupCase.cache_key) == col(LookupCache.cache_key))
 
 
 @dataclass
@@ -79,7 +77,7 @@ def page(*, session: Session, q: str = '', offset: int = 0, limit: int = 25, sor
     total = session.exec(select(func.count()).select_from(stmt.subquery())).one()
     order_col = getattr(LookupCache, sort if sort in SORTABLE else 'fetched_at')
     order = order_col.desc() if descending else order_col.asc()
-    rows = session.exec(stmt.order_by(order, LookupCache.id.desc()).offset(offset).limit(limit)).all()
+    rows = session.exec(stmt.order_by(order, col(LookupCache.id).desc()).offset(offset).limit(limit)).all()
     return CachePage(total=total, rows=list(rows))
 
 
@@ -90,8 +88,16 @@ def invalidate(*, session: Session, keys: list[str] | None = None, tenant_id: in
         stmt = stmt.where(col(LookupCache.cache_key).in_(keys))
     if tenant_id is not None:
         stmt = stmt.where(_used_by(tenant_id))
-    return session.execute(stmt).rowcount or 0
+    return session.exec(stmt).rowcount or 0
+
+
+PURGE_BATCH = 500
 
 
 def purge_expired(*, session: Session) -> int:
-    return session.execute(sa.delete(LookupCache).where(LookupCache.expires_at <= utcnow())).rowcount or 0
+    """Delete up to PURGE_BATCH expired rows; call again (in a new transaction) while it returns that many.
+    Small batches keep each write transaction short: SQLite has one writer, and lookups finishing meanwhile
+    must not wait on it."""
+    batch = (sa.select(col(LookupCache.id)).where(col(LookupCache.expires_at) <= utcnow()).limit(PURGE_BATCH)
+             .scalar_subquery())
+    return session.exec(sa.delete(LookupCache).where(col(LookupCache.id).in_(batch))).rowcount or 0

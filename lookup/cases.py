@@ -72,7 +72,7 @@ def fail(case: LookupCase, *, code: str, message: str, result: LookupResult | No
 
 def active_for_key(*, session: Session, cache_key: str, for_update: bool = False) -> list[LookupCase]:
     stmt = select(LookupCase).where(LookupCase.cache_key == cache_key,
-                                    col(LookupCase.status).in_(ACTIVE_STATUSES)).order_by(LookupCase.id)
+                                    col(LookupCase.status).in_(ACTIVE_STATUSES)).order_by(col(LookupCase.id))
     if for_update and session.get_bind().dialect.name == 'postgresql':
         stmt = stmt.with_for_update()
     return list(session.exec(stmt).all())
@@ -102,9 +102,9 @@ def claim(*, session: Session, case_id: int, worker_id: str, lease: timedelta,
     # This worker's own earlier attempt (a Huey retry) is over, and so is a dead worker's; any other holder is live.
     if any(other.worker_id != worker_id and not is_dead(other.worker_id) for other in holders):
         return None
-    updated = session.execute(
+    updated = session.exec(
         sa.update(LookupCase)
-        .where(LookupCase.id == case_id, col(LookupCase.status).in_(ACTIVE_STATUSES))
+        .where(col(LookupCase.id) == case_id, col(LookupCase.status).in_(ACTIVE_STATUSES))
         .values(status=CaseStatus.RUNNING, stage='opening', worker_id=worker_id, lease_until=now + lease,
                 attempts=LookupCase.attempts + 1, started_at=func.coalesce(LookupCase.started_at, now),
                 updated_at=now, next_attempt_at=None)).rowcount
@@ -115,9 +115,9 @@ def claim(*, session: Session, case_id: int, worker_id: str, lease: timedelta,
 
 def renew_lease(*, session: Session, cache_key: str, worker_id: str, lease: timedelta) -> None:
     """Extend the lease of the cases this worker runs for a key (when the site visit actually starts)."""
-    session.execute(sa.update(LookupCase).where(
-        LookupCase.cache_key == cache_key, LookupCase.status == CaseStatus.RUNNING,
-        LookupCase.worker_id == worker_id).values(lease_until=utcnow() + lease))
+    session.exec(sa.update(LookupCase).where(
+        col(LookupCase.cache_key) == cache_key, col(LookupCase.status) == CaseStatus.RUNNING,
+        col(LookupCase.worker_id) == worker_id).values(lease_until=utcnow() + lease))
 
 
 def set_stage(*, session: Session, cache_key: str, stage: str) -> list[LookupCase]:

@@ -66,12 +66,12 @@ def main(argv: list[str]) -> int:
     with session_scope() as s:
         tenant_id = None
         if args.tenant:
-            tenant = s.exec(select(Tenant).where(Tenant.slug == args.tenant)).first()
-            tenant_id = tenant.id if tenant else -1
-        user = users.find_user(session=s, username=args.username, tenant_id=tenant_id)
-        if user is None or not user.is_active:
+            named = s.exec(select(Tenant).where(Tenant.slug == args.tenant)).first()
+            tenant_id = named.id if named else -1
+        holder = users.find_user(session=s, username=args.username, tenant_id=tenant_id)
+        if holder is None or not holder.is_active:
             print(f'error: no active user {args.username!r}', file=sys.stderr)
             return 2
-        _, token = auth.create_token(session=s, user=user, name=args.name[:100])
+        _, token = auth.create_token(session=s, user=holder, name=args.name[:100])
     print(token)
     return 0

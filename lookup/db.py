@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlmodel import Session
+from sqlmodel.sql.expression import Select
 
 from lookup.settings import get_settings
 
@@ -43,6 +45,11 @@ def make_engine(url: str) -> sa.Engine:
     # pool_pre_ping + a short connect timeout: a PostgreSQL restart costs one failed request, not a restart.
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, pool_recycle=1800,
                             connect_args={'connect_timeout': 5})
+
+
+def select_columns(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """`select(a, b, c, d, e, ...)`: the same statement; sqlmodel's `select` is typed for at most four columns."""
+    return Select(*columns)
 
 
 @lru_cache

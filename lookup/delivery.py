@@ -128,9 +128,9 @@ def requeue_overdue(enqueue: Callable[[int], None], *, limit: int = 200) -> int:
     """Enqueue pending deliveries whose task was lost (the periodic sweep calls this); returns how many."""
     now = utcnow()
     with session_scope() as s:
-        ids = list(s.exec(select(Message.id).where(Message.delivery_status == DeliveryStatus.PENDING,
-                                                   col(Message.delivery_due_at) < now - OVERDUE)
-                          .order_by(col(Message.delivery_due_at)).limit(limit)))
+        ids = [i for i in s.exec(select(Message.id).where(col(Message.delivery_status) == DeliveryStatus.PENDING,
+                                                          col(Message.delivery_due_at) < now - OVERDUE)
+                                 .order_by(col(Message.delivery_due_at)).limit(limit)) if i is not None]
         if ids:
             s.execute(sa.update(Message).where(col(Message.id).in_(ids)).values(delivery_due_at=now))
     for message_id in ids:

@@ -10,7 +10,7 @@ from sqlmodel import select
 from lookup import auth, users
 from lookup.db import session_scope
 from models import Conversation, Message, Role, User
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def seed() -> None:
         vi = fi = 0
         for n, (customer, channel, texts) in enumerate(TEMPLATES):
             at = now - timedelta(minutes=37 * (len(TEMPLATES) - n))
-            conv = Conversation(tenant_id=tenant.id, channel=channel, external_chat_id=f'demo-{n + 1:03d}',
+            conv = Conversation(tenant_id=saved_id(tenant), channel=channel, external_chat_id=f'demo-{n + 1:03d}',
                                 customer_name=customer, created_at=at, last_message_at=at,
                                 unread_count=1 if n % 3 == 0 else 0)
             s.add(conv)
@@ -88,8 +88,9 @@ def seed() -> None:
                 vin, tag = vins[vi % len(vins)]
                 text = template.format(vin=vin, tag=tag or 'нет', frame=frames[fi % len(frames)],
                                        unknown=UNKNOWN_VIN)
-                s.add(Message(tenant_id=tenant.id, conversation_id=conv.id, external_message_id=f'demo-{n}-{k}',
-                              author=customer, text=text, created_at=at + timedelta(minutes=k)))
+                s.add(Message(tenant_id=saved_id(tenant), conversation_id=saved_id(conv),
+                              external_message_id=f'demo-{n}-{k}', author=customer, text=text,
+                              created_at=at + timedelta(minutes=k)))
                 conv.last_message_text = text[:300]
                 conv.last_message_at = at + timedelta(minutes=k)
                 vi += '{vin}' in template

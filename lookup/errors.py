@@ -5,26 +5,20 @@ The engine's outcome taxonomy lives in `lookup.engine.outcomes`; its input error
 
 from __future__ import annotations
 
+from lookup.engine.errors import CodedError
 from lookup.engine.identifiers import InvalidIdentifier
 from lookup.engine.outcomes import Outcome
 
-__all__ = ['Conflict', 'Forbidden', 'Invalid', 'InvalidIdentifier', 'LookupError_', 'NotFound', 'RateLimited',
+__all__ = ['Conflict', 'Forbidden', 'Invalid', 'InvalidBatch', 'InvalidIdentifier', 'LookupError_', 'NotFound',
+           'RateLimited',
            'TransientLookupFailure']
 
 
-class LookupError_(Exception):
+class LookupError_(CodedError):
     """Base for domain errors raised by the service (mapped to HTTP codes at the API edge)."""
 
     code = 'LOOKUP_ERROR'
     http_status = 400
-
-    def __init__(self, message: str, *, code: str | None = None, **params: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.params = params
-        """Values for the translated message (e.g. `n` for VIN_LENGTH)."""
-        if code:
-            self.code = code
 
 
 class NotFound(LookupError_):
@@ -39,6 +33,14 @@ class Forbidden(LookupError_):
 
     code = 'FORBIDDEN'
     http_status = 403
+
+
+class InvalidBatch(LookupError_):
+    """A batch cannot be read at all (empty, over 200 values, no valid line): nothing is created. Answered as 422;
+    single bad lines are not this error, they are reported per line and the rest goes ahead."""
+
+    code = 'INVALID_BATCH'
+    http_status = 422
 
 
 class Invalid(LookupError_):

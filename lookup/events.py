@@ -73,17 +73,18 @@ def deliver_locally(change: Change) -> None:
 
 
 @lru_cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(get_settings().redis_url, socket_timeout=2, socket_connect_timeout=2)
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 def publish(change: Change) -> None:
     """Tell every web process that something changed. Never raises: the DB row stays the truth."""
-    if not get_settings().redis_url:
+    url = get_settings().redis_url
+    if not url:
         deliver_locally(change)
         return
     try:
-        _redis().publish(CHANNEL, change.to_json())
+        _redis(url).publish(CHANNEL, change.to_json())
     except redis.RedisError as exc:
         # Pages fall back to polling while the channel is down; nothing is lost.
         logger.warning('could not publish %s: %s', change, exc)

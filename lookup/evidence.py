@@ -43,7 +43,9 @@ def keep(result: LookupResult, *, settings: Settings | None = None) -> int:
     ev = result.evidence
     stored = 0
     for rel in (ev.screenshot, ev.html_snapshot):
-        path = _local(rel, settings) if isinstance(rel, str) and rel else None
+        if not isinstance(rel, str) or not rel:
+            continue
+        path = _local(rel, settings)
         if path is None or not path.is_file():
             continue
         try:
@@ -78,7 +80,7 @@ def purge(*, settings: Settings | None = None) -> int:
     settings = settings or get_settings()
     cutoff = utcnow() - timedelta(days=settings.evidence_retention_days)
     with session_scope() as s:
-        n = s.execute(sa.delete(EvidenceBlob).where(col(EvidenceBlob.created_at) < cutoff)).rowcount or 0
+        n = s.exec(sa.delete(EvidenceBlob).where(col(EvidenceBlob.created_at) < cutoff)).rowcount or 0
     root = settings.evidence_dir
     if root.is_dir():
         limit = time.time() - settings.evidence_retention_days * 86400

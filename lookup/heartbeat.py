@@ -97,7 +97,7 @@ def read() -> list[Beat]:
         raw = dict(_local)
     else:
         try:
-            raw = {k.decode(): json.loads(v) for k, v in r.hgetall(KEY).items()}
+            raw = {k.decode() if isinstance(k, bytes) else k: json.loads(v) for k, v in r.hgetall(KEY).items()}
             stale = [k for k, v in raw.items() if time.time() - v['at'] > FORGET_AFTER_S or process_gone(k)]
             if stale:
                 r.hdel(KEY, *stale)

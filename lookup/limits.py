@@ -62,7 +62,7 @@ def _holder(token: bytes | str | None) -> str | None:
     return text.partition('|')[0] or None
 
 
-def _delete_if(r: redis.Redis, key: str, token: bytes) -> bool:
+def _delete_if(r: redis.Redis, key: str, token: bytes | str) -> bool:
     return bool(r.eval(_DEL_IF_LUA, 1, key, token))
 
 

@@ -70,7 +70,7 @@ def sweep(*, enqueue: Callable[[int], None], queued_ids: Callable[[], set[int]] 
             return bool(c.worker_id) and c.lease_until is not None
 
         def gone(c: LookupCase) -> bool:
-            return c.lease_until < now or heartbeat.dead(c.worker_id, beats)
+            return (c.lease_until is not None and c.lease_until < now) or heartbeat.dead(c.worker_id, beats)
 
         live_keys = {c.cache_key for c in running if claimed(c) and not gone(c)}
         for case in running:
@@ -145,7 +145,7 @@ def requeue_parked(*, enqueue: Callable[[int], None], limit: int = 100) -> int:
 def release(case_id: int) -> None:
     """A worker gives a case back without finishing it (it was interrupted): pending again, ready to be claimed."""
     with session_scope() as s:
-        s.execute(sa.update(LookupCase).where(LookupCase.id == case_id, LookupCase.status == CaseStatus.RUNNING)
+        s.exec(sa.update(LookupCase).where(col(LookupCase.id) == case_id, col(LookupCase.status) == CaseStatus.RUNNING)
                   .values(status=CaseStatus.PENDING, stage='queued', lease_until=None, updated_at=utcnow()))
 
 

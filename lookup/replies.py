@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
 
 from lookup import events, templates
 from lookup.auth import Actor
@@ -25,7 +27,7 @@ from lookup.errors import Conflict, Forbidden, Invalid, NotFound
 from lookup.schemas import MessageOut
 from lookup.sessions import recheck
 from models import Conversation, DeliveryStatus, LookupCase, Message, ReplyTemplate, Tenant, User
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 logger = logging.getLogger(__name__)
 MAX_REPLY = 10_000
@@ -78,11 +80,7 @@ def _ensure_templates(session: Session, tenant_id: int) -> dict[str, ReplyTempla
     rows = {r.kind: r for r in session.exec(select(ReplyTemplate).where(ReplyTemplate.tenant_id == tenant_id))}
     missing = [k for k in templates.KINDS if k not in rows]
     if missing:
-        dialect = session.get_bind().dialect.name
-        if dialect == 'postgresql':
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        insert = pg_insert if session.get_bind().dialect.name == 'postgresql' else sqlite_insert
         now = utcnow()
         session.execute(insert(ReplyTemplate).values(
             [{'tenant_id': tenant_id, 'kind': k, 'text': templates.DEFAULTS[k], 'updated_at': now} for k in missing])
@@ -241,7 +239,7 @@ def post_reply(actor: Actor, conversation_id: int, *, text: str | None = None, c
             raise Invalid(f'A reply has at most {MAX_REPLY} characters.', code='REPLY_TOO_LONG')
         user = s.get(User, actor.user_id) if actor.user_id else None
         now = utcnow()
-        msg = Message(tenant_id=actor.tenant_id, conversation_id=conv.id, direction='out',
+        msg = Message(tenant_id=actor.tenant_id, conversation_id=saved_id(conv), direction='out',
                       author=(user.full_name or user.username) if user else actor.username, author_id=actor.user_id,
                       text=text, case_id=case.id if case else None, reply_kind=kind,
                       delivery_status=DeliveryStatus.PENDING, delivery_due_at=now, created_at=now)
@@ -270,8 +268,8 @@ def retry_delivery(actor: Actor, message_id: int) -> MessageOut:
         msg = s.get(Message, message_id)
         if msg is None or msg.tenant_id != actor.tenant_id:
             raise NotFound('Message not found.')
-        claimed = s.execute(sa.update(Message).where(
-            Message.id == message_id, Message.delivery_status == DeliveryStatus.FAILED).values(
+        claimed = s.exec(sa.update(Message).where(
+            col(Message.id) == message_id, col(Message.delivery_status) == DeliveryStatus.FAILED).values(
             delivery_status=DeliveryStatus.PENDING, delivery_error=None, delivery_due_at=utcnow())).rowcount
         if not claimed:  # inbound, pending or delivered (or a concurrent retry got there first)
             raise Conflict('Only a failed delivery can be retried.', code='DELIVERY_NOT_FAILED')

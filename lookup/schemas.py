@@ -121,3 +121,60 @@ class Page(BaseModel, Generic[T]):
     page: int
     page_size: int
     items: list[T]
+
+
+# --- batches (issue 12 #4) ----------------------------------------------------------------------------------------
+
+class BatchCounts(BaseModel):
+    total: int = 0
+    """Lines read."""
+    invalid: int = 0
+    """Rejected up front (per-line errors)."""
+    waiting: int = 0
+    """Valid, not yet started: the tenant's lookups per minute are used up (they start by themselves)."""
+    queued: int = 0
+    """Cases pending or running."""
+    done: int = 0
+    failed: int = 0
+    """Cases that ended without a gearbox answer, and items cancelled before they started."""
+
+    @property
+    def finished(self) -> bool:
+        return self.waiting == 0 and self.queued == 0
+
+
+class BatchItemOut(BaseModel):
+    line: int
+    raw: str
+    value: str | None
+    id_type: str | None
+    tag: str | None
+    state: str
+    """invalid | waiting | cancelled | pending | running | completed | failed (the case's status once it exists)."""
+    error: ErrorInfo | None = None
+    error_params: dict[str, Any] | None = None
+    case_id: int | None = None
+    stage: str | None = None
+    outcome: str | None = None
+    from_cache: bool = False
+    make: str | None = None
+    model: str | None = None
+    year: str | None = None
+    gearbox_model: str | None = None
+    factory_code: str | None = None
+    oem: str | None = None
+    tag_verification: str | None = None
+    finished_at: datetime | None = None
+
+
+class BatchOut(BaseModel):
+    id: int
+    name: str
+    conversation_id: int
+    """The batch's internal conversation: its cases are there too (`GET /api/conversations/{id}/lookups`)."""
+    created_at: datetime
+    next_admit_at: datetime | None
+    """When waiting lines are started (the tenant's rate limit frees up)."""
+    counts: BatchCounts
+    finished: bool
+    items: list[BatchItemOut] | None = None

@@ -15,7 +15,7 @@ import redis
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
-from lookup import cache, cases, events, limits
+from lookup import cache, cases, events, exports, limits
 from lookup.auth import Actor
 from lookup.db import session_scope
 from lookup.engine import identifiers
@@ -24,8 +24,8 @@ from lookup.errors import Forbidden, NotFound, RateLimited
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.sessions import recheck
 from lookup.settings import get_settings
-from models import ACTIVE_STATUSES, Conversation, LookupCase, Message
-from models.dbtypes import utcnow
+from models import ACTIVE_STATUSES, BATCH_CHANNEL, Conversation, LookupCase, Message
+from models.dbtypes import saved_id, utcnow
 
 logger = logging.getLogger(__name__)
 
@@ -67,23 +67,47 @@ def _notify(case: LookupCase) -> None:
 def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: str | None = None,
                   tag: str | None = None, force_refresh: bool = False, message_id: int | None = None) -> CaseOut:
     """Start a lookup for a conversation. Raises InvalidIdentifier (422), NotFound, Forbidden, RateLimited."""
+    actor = may_lookup(actor)
+    ident = identifiers.parse(value, id_type)
+    case = start_lookup(actor, conversation_id, ident, tag=tag, force_refresh=force_refresh, message_id=message_id)
+    assert case is not None
+    return get_case(actor, saved_id(case))
+
+
+def may_lookup(actor: Actor) -> Actor:
+    """The caller as of now (session and user re-read), if they may start lookups; else Forbidden."""
     with session_scope() as s:
         actor = recheck(session=s, actor=actor)
     if not actor.can_lookup:
         raise Forbidden('Viewers cannot start lookups.')
-    ident = identifiers.parse(value, id_type)
+    return actor
+
+
+def start_lookup(actor: Actor, conversation_id: int, ident: identifiers.Identifier, *, tag: str | None = None,
+                 force_refresh: bool = False, message_id: int | None = None, cached_only: bool = False,
+                 link: Callable[[Session, LookupCase], None] | None = None) -> LookupCase | None:
+    """The one submit path, for a caller already checked by `may_lookup` and a value parsed by `identifiers.parse`.
+
+    A fresh cache hit completes the case at once; otherwise the tenant's rate limit admits it (RateLimited if not)
+    and it is coalesced or enqueued. `cached_only`: on a miss return None without touching the rate limit (a batch
+    whose budget is spent still takes its cache hits). `link(session, case)` runs in the case's own transaction
+    (a batch item records its case there; raising rolls the case back)."""
     settings = get_settings()
     enqueue = attached = False
     with session_scope() as s:
         conv = _conversation(s, actor, conversation_id)
         hit = None if force_refresh else cache.get_fresh(session=s, cache_key=ident.cache_key)
         if hit is None:
+            if cached_only:
+                return None
             try:
                 limits.check_rate(tenant_id=actor.tenant_id, settings=settings, session=s)
             except redis.RedisError as exc:  # the limiter is down: let the lookup through, it is still bounded
                 logger.warning('rate limiter unavailable: %s', exc)
-        case = cases.create(session=s, tenant_id=actor.tenant_id, conversation_id=conv.id, ident=ident, tag=tag,
+        case = cases.create(session=s, tenant_id=actor.tenant_id, conversation_id=saved_id(conv), ident=ident, tag=tag,
                             force_refresh=force_refresh, user_id=actor.user_id, message_id=message_id)
+        if link is not None:
+            link(s, case)
         if hit is not None:
             cases.finish_from_result(case, LookupResult.model_validate(hit.result), cache_row=hit, from_cache=True)
         else:
@@ -97,7 +121,7 @@ def submit_lookup(actor: Actor, conversation_id: int, value: str, *, id_type: st
     if enqueue or (attached and _unattended(case)):
         _enqueue_or_park(case)
     _notify(case)
-    return get_case(actor, case.id)
+    return case
 
 
 def _unattended(case: LookupCase) -> bool:
@@ -112,10 +136,10 @@ def _unattended(case: LookupCase) -> bool:
 def _enqueue_or_park(case: LookupCase) -> None:
     from lookup import recovery
     try:
-        _enqueuer()(case.id)
+        _enqueuer()(saved_id(case))
     except Exception as exc:  # Redis down: keep the case, show it, and let the sweep enqueue it later
         logger.warning('queue unavailable for case %s: %s', case.id, exc)
-        recovery.mark_queue_unavailable(case.id)
+        recovery.mark_queue_unavailable(saved_id(case))
         case.stage = 'queue_unavailable'
 
 
@@ -149,8 +173,8 @@ def queue_position(actor: Actor, case_id: int) -> int | None:
         if case.status != 'pending':
             return None
         ahead = s.exec(select(func.count(func.distinct(LookupCase.cache_key))).where(
-            col(LookupCase.status).in_(ACTIVE_STATUSES), LookupCase.id < case.id,
-            LookupCase.cache_key != case.cache_key)).one()
+            col(LookupCase.status).in_(ACTIVE_STATUSES), col(LookupCase.id) < saved_id(case),
+            col(LookupCase.cache_key) != case.cache_key)).one()
         return ahead + 1
 
 
@@ -160,7 +184,9 @@ def list_conversations(actor: Actor, *, q: str = '', lookup_status: str | None =
     page, page_size = max(1, page), min(max(1, page_size), 200)
     with session_scope() as s:
         actor = recheck(session=s, actor=actor)
-        stmt = select(Conversation).where(Conversation.tenant_id == actor.tenant_id)
+        # A batch's internal conversation is no customer chat: it lives on the batch page (lookup/batches.py).
+        stmt = select(Conversation).where(Conversation.tenant_id == actor.tenant_id,
+                                          Conversation.channel != BATCH_CHANNEL)
         if q.strip():
             like = f'%{q.strip().lower()}%'
             vin_like = f'%{q.strip().upper()}%'
@@ -224,6 +250,25 @@ def cache_page(actor: Actor, *, q: str = '', page: int = 1, page_size: int = 25,
                               items=[CacheOut.of(r) for r in res.rows])
 
 
+CACHE_EXPORT_MAX = 100_000
+CACHE_COLUMNS = [('key', 'key'), ('id_type', 'type'), ('value', 'value'), ('make', 'make'), ('model', 'model'),
+                 ('gearbox_model', 'gearbox_model'), ('oem', 'oem'), ('outcome', 'outcome'), ('source', 'source'),
+                 ('fetched_at', 'fetched_at'), ('expires_at', 'expires_at')]
+
+
+def cache_export(actor: Actor, fmt: str, *, q: str = '', sort: str = 'fetched_at', descending: bool = True,
+                 labels: dict[str, str] | None = None) -> exports.File:
+    """The cache table as the caller sees it (their tenant's rows, filtered by `q`) as CSV or XLSX, at most
+    CACHE_EXPORT_MAX rows."""
+    with session_scope() as s:
+        actor = recheck(session=s, actor=actor)
+        res = cache.page(session=s, q=q, offset=0, limit=CACHE_EXPORT_MAX, sort=sort, descending=descending,
+                         tenant_id=_cache_scope(actor))
+        rows = [CacheOut.of(r).model_dump() for r in res.rows]
+    columns = [(k, (labels or {}).get(k, h)) for k, h in CACHE_COLUMNS]
+    return exports.render(columns, rows, fmt, name='cache')
+
+
 def invalidate_cache(actor: Actor, keys: list[str] | None) -> int:
     """Invalidate rows the caller's tenant used: given keys (managers, admins) or all of them (`keys=None`, admins).
     A platform operator's `keys=None` empties the whole shared cache."""
@@ -263,8 +308,9 @@ def receive_message(actor: Actor, *, channel: str, external_chat_id: str, extern
                                            Message.external_message_id == external_message_id)).first()
         if msg is None:
             created = True
-            msg = Message(tenant_id=actor.tenant_id, conversation_id=conv.id, external_message_id=external_message_id,
-                          direction='in', author=customer_name or conv.customer_name, text=text)
+            msg = Message(tenant_id=actor.tenant_id, conversation_id=saved_id(conv),
+                          external_message_id=external_message_id, direction='in',
+                          author=customer_name or conv.customer_name, text=text)
             s.add(msg)
             now = utcnow()
             conv.last_message_text = text[:300]
@@ -273,7 +319,7 @@ def receive_message(actor: Actor, *, channel: str, external_chat_id: str, extern
             if customer_name and not conv.customer_name:
                 conv.customer_name = customer_name
             s.flush()
-        conv_id, msg_out = conv.id, MessageOut.of(msg)
+        conv_id, msg_out = saved_id(conv), MessageOut.of(msg)
     case = None
     if created:
         found = detect(text)

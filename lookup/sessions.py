@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from lookup.auth import Actor
 from lookup.settings import get_settings
 from models import User, UserSession
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 TICKET_MAX_AGE_S = 60
 """A login ticket is redeemed by the redirect that follows the login at once; a minute is plenty."""
@@ -50,10 +50,10 @@ def begin(*, session: Session, user: User) -> int:
     session.execute(sa.delete(UserSession).where(col(UserSession.user_id) == user.id, sa.or_(
         col(UserSession.revoked_at) < old, sa.and_(col(UserSession.token_hash).is_(None),
                                                    col(UserSession.created_at) < old))))
-    row = UserSession(user_id=user.id, tenant_id=user.tenant_id, role=user.role)
+    row = UserSession(user_id=saved_id(user), tenant_id=user.tenant_id, role=user.role)
     session.add(row)
     session.flush()
-    return row.id
+    return saved_id(row)
 
 
 def ticket(session_id: int, browser_id: str) -> str:
@@ -70,7 +70,7 @@ def redeem(*, session: Session, ticket: str, browser_id: str) -> str | None:
     if bound_to != browser_id or not isinstance(session_id, int):
         return None
     token = secrets.token_urlsafe(32)
-    claimed = session.execute(sa.update(UserSession).where(
+    claimed = session.exec(sa.update(UserSession).where(
         col(UserSession.id) == session_id, col(UserSession.token_hash).is_(None),
         col(UserSession.revoked_at).is_(None)).values(token_hash=_digest(token), last_seen_at=utcnow())).rowcount
     return token if claimed == 1 else None
@@ -110,8 +110,8 @@ def recheck(*, session: Session, actor: Actor) -> Actor:
         fresh = _valid(session, session.get(UserSession, actor.session_id))
     else:
         user = session.get(User, actor.user_id) if actor.user_id is not None else None
-        ok = user is not None and user.is_active and user.tenant_id == actor.tenant_id
-        fresh = Actor.of(user, token_id=actor.token_id) if ok else None
+        still = user is not None and user.is_active and user.tenant_id == actor.tenant_id
+        fresh = Actor.of(user, token_id=actor.token_id) if user is not None and still else None
     if fresh is None:
         raise SessionEnded()
     return fresh
@@ -127,7 +127,7 @@ def revoke_all(*, session: Session, user_id: int, keep: int | None = None) -> in
     stmt = sa.update(UserSession).where(col(UserSession.user_id) == user_id, col(UserSession.revoked_at).is_(None))
     if keep is not None:
         stmt = stmt.where(col(UserSession.id) != keep)
-    return session.execute(stmt.values(revoked_at=utcnow())).rowcount or 0
+    return session.exec(stmt.values(revoked_at=utcnow())).rowcount or 0
 
 
 # --- the edge's entry points: each owns its database session (the UI never opens one) -------------------------

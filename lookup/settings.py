@@ -42,6 +42,14 @@ class Settings(EngineSettings):
     evidence_retention_days: float = Field(14.0, gt=0)
     """Screenshots and HTML snapshots of lookups are deleted after this many days (by the worker's sweep)."""
 
+    # Site-change alarm (issue 12 #5; lookup/site_health.py).
+    site_alarm_threshold: float = Field(0.25, gt=0, le=1)
+    """An alarm opens when a site's share of dead ends / parse fallbacks / selector fallbacks in the last hour
+    exceeds its share over the 7 days before by this much (0.25 = 25 percentage points)."""
+    site_alarm_min_samples: int = Field(10, ge=1)
+    """Site visits the last hour needs before it can raise (or end) an alarm: two odd lookups are not a change."""
+    site_alarm_webhook_url: str | None = None
+    """Optional: each alarm onset is POSTed here once as JSON (retried every minute until it is accepted)."""
     reply_delivery_retries: int = Field(6, ge=0)
     """Retries of a reply's delivery to the tenant's webhook (issue 12 #1), after the first attempt."""
     reply_delivery_retry_delay_s: float = Field(10.0, ge=0)

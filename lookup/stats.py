@@ -15,7 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from lookup import breaker, heartbeat, queue
 from lookup.auth import Actor
-from lookup.db import session_scope
+from lookup.db import select_columns, session_scope
 from models import Conversation, LookupCase
 from models.dbtypes import utcnow
 
@@ -49,7 +49,7 @@ def _durations(session: Session, tenant_id: int, since: datetime) -> tuple[float
 def dashboard(actor: Actor) -> dict[str, Any]:
     now = utcnow()
     since = now - timedelta(hours=HOURS)
-    tenant = LookupCase.tenant_id == actor.tenant_id
+    tenant = col(LookupCase.tenant_id) == actor.tenant_id
     window = (tenant, col(LookupCase.created_at) >= since)
     hour_edges = [now - timedelta(hours=h) for h in range(HOURS + 1)]
     # One CASE per hour bucket (bucket h = h..h+1 hours ago): portable, and the bounds are bound parameters.
@@ -60,13 +60,13 @@ def dashboard(actor: Actor) -> dict[str, Any]:
         per_hour = s.exec(select(*per_hour_cols).where(*window)).one()
         groups = s.exec(select(LookupCase.status, LookupCase.from_cache, LookupCase.error_code, func.count())
                         .where(*window)
-                        .group_by(LookupCase.status, LookupCase.from_cache, LookupCase.error_code)).all()
+                        .group_by(col(LookupCase.status), col(LookupCase.from_cache), col(LookupCase.error_code))).all()
         p50, p95 = _durations(s, actor.tenant_id, since)
-        failures = s.exec(select(LookupCase.id, LookupCase.conversation_id, Conversation.customer_name,
+        failures = s.exec(select_columns(LookupCase.id, LookupCase.conversation_id, Conversation.customer_name,
                                  LookupCase.value, LookupCase.error_code, LookupCase.error_message,
                                  LookupCase.finished_at, LookupCase.updated_at)
-                          .join(Conversation, Conversation.id == LookupCase.conversation_id)
-                          .where(tenant, LookupCase.status == 'failed')
+                          .join(Conversation, col(Conversation.id) == col(LookupCase.conversation_id))
+                          .where(tenant, col(LookupCase.status) == 'failed')
                           .order_by(col(LookupCase.id).desc()).limit(10)).all()
     total = sum(n for *_, n in groups)
     finished = sum(n for status, _, _, n in groups if status in ('completed', 'failed'))

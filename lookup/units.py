@@ -18,6 +18,7 @@ from lookup.db import session_scope
 from lookup.errors import NotFound
 from lookup.sessions import recheck
 from models import CaseStatus, LookupCase
+from models.dbtypes import saved_id
 
 SAME_UNIT_LIMIT = 100
 """Cars listed at most (the newest); `total` says how many there are."""
@@ -113,9 +114,9 @@ def same_unit(actor: Actor, case_id: int) -> SameUnit:
         case = _own_case(s, actor, case_id)
         facts = _facts(case.result)
         codes = {k for k in (case.gearbox_key, case.factory_key) if k}
-        match = []
+        match: list[sa.ColumnElement[bool]] = []
         if case.oem_key:
-            match.append(LookupCase.oem_key == case.oem_key)
+            match.append(col(LookupCase.oem_key) == case.oem_key)
         if codes:
             match += [col(LookupCase.gearbox_key).in_(codes), col(LookupCase.factory_key).in_(codes)]
         out = SameUnit(case_id=case.id, oem=facts['oem'], gearbox=facts['gearbox'],
@@ -167,7 +168,7 @@ def _history(s: Session, actor: Actor, cache_key: str) -> History:
                 compared = previous[0]
                 changes = [HistoryChange(field=k, before=previous[1].get(k), after=facts.get(k)) for k in COMPARED
                            if (previous[1].get(k) or None) != (facts.get(k) or None)]
-            previous = (c.id, facts)
+            previous = (saved_id(c), facts)
         entries.append(HistoryEntry(case_id=c.id, conversation_id=c.conversation_id, created_at=c.created_at,
                                     status=c.status, outcome=c.outcome, from_cache=c.from_cache,
                                     result_fetched_at=c.result_fetched_at, tag=c.tag, compared_with=compared,

@@ -11,11 +11,22 @@ from lookup.auth import Actor, create_token, hash_password, verify_password
 from lookup.db import session_scope
 from lookup.errors import Forbidden, NotFound
 from models import ApiToken, Role, Tenant, User
-from models.dbtypes import utcnow
+from models.dbtypes import saved_id, utcnow
 
 USERNAME = re.compile(r'[A-Za-z0-9][A-Za-z0-9._@-]{0,99}')
 """Login names: ASCII letters, digits and `._@-`, 1-100 characters (unique within a tenant regardless of case)."""
 MIN_PASSWORD = 8
+MAX_PASSWORD = 1000
+
+
+class InvalidUserInput(ValueError):
+    """An admin or user entered something the rules refuse: nothing was changed; the message (English, for the CLI
+    and the API) and the `code` (the UI shows its own text for it, `err.<code>`) say what to fix."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def get_or_create_tenant(*, session: Session, slug: str, name: str | None = None) -> Tenant:
@@ -42,13 +53,15 @@ def create_user(*, session: Session, tenant: Tenant, username: str, password: st
     """Raises ValueError with a message for the operator (bad name, taken, short password, unknown role)."""
     username = username.strip()
     if not USERNAME.fullmatch(username):
-        raise ValueError('A username is 1-100 Latin letters, digits or ._@- (starting with a letter or digit).')
+        raise InvalidUserInput('USERNAME_FORMAT',
+                               'A username is 1-100 Latin letters, digits or ._@- (starting with a letter or digit).')
     _check_password(password)
     if role not in set(Role):
-        raise ValueError(f'Unknown role {role!r}; use admin, manager or viewer.')
+        raise InvalidUserInput('ROLE_UNKNOWN', f'Unknown role {role!r}; use admin, manager or viewer.')
     if find_user(session=session, username=username, tenant_id=tenant.id) is not None:
-        raise ValueError('This username is taken.')  # in this tenant: names in other tenants are not looked at
-    user = User(tenant_id=tenant.id, username=username, password_hash=hash_password(password), role=role,
+        # in this tenant: names in other tenants are not looked at
+        raise InvalidUserInput('USERNAME_TAKEN', 'This username is taken.')
+    user = User(tenant_id=saved_id(tenant), username=username, password_hash=hash_password(password), role=role,
                 full_name=full_name[:200])
     session.add(user)
     session.flush()
@@ -57,14 +70,15 @@ def create_user(*, session: Session, tenant: Tenant, username: str, password: st
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f'A password needs at least {MIN_PASSWORD} characters.')
-    if len(password) > 1000:
-        raise ValueError('A password has at most 1000 characters.')
+        raise InvalidUserInput('PASSWORD_SHORT', f'A password needs at least {MIN_PASSWORD} characters.',
+                               n=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        raise InvalidUserInput('PASSWORD_LONG', f'A password has at most {MAX_PASSWORD} characters.', n=MAX_PASSWORD)
 
 
 def _sessions_ended(session: Session, user: User, *, keep: int | None = None) -> None:
     """End the user's browser sessions (but `keep`) and tell open pages in every web process to re-check theirs."""
-    sessions.revoke_all(session=session, user_id=user.id, keep=keep)
+    sessions.revoke_all(session=session, user_id=saved_id(user), keep=keep)
     session.commit()
     events.publish(events.Change(kind='session', tenant_id=user.tenant_id))
 
@@ -89,9 +103,9 @@ def change_password(actor: Actor, *, current: str, new: str) -> None:
     """The caller's own password; their other sessions end (this one stays). Raises ValueError."""
     with session_scope() as s:
         actor = sessions.recheck(session=s, actor=actor)
-        user = s.get(User, actor.user_id)
+        user = _tenant_user(s, actor, actor.user_id)
         if not verify_password(user.password_hash, current):
-            raise ValueError('The current password is wrong.')
+            raise InvalidUserInput('PASSWORD_WRONG', 'The current password is wrong.')
         _check_password(new)
         user.password_hash = hash_password(new)
         _sessions_ended(s, user, keep=actor.session_id)
@@ -113,9 +127,9 @@ def set_role(actor: Actor, user_id: int, role: str) -> None:
         actor = _admin(s, actor)
         user = _tenant_user(s, actor, user_id)
         if role not in set(Role):
-            raise ValueError(f'Unknown role {role!r}; use admin, manager or viewer.')
+            raise InvalidUserInput('ROLE_UNKNOWN', f'Unknown role {role!r}; use admin, manager or viewer.')
         if user.id == actor.user_id:
-            raise ValueError('You cannot change your own role.')
+            raise InvalidUserInput('OWN_ROLE', 'You cannot change your own role.')
         if user.role != role:
             user.role = role
             _sessions_ended(s, user)
@@ -142,6 +156,8 @@ def add_user(actor: Actor, *, username: str, password: str, role: str, full_name
     with session_scope() as s:
         actor = _admin(s, actor)
         tenant = s.get(Tenant, actor.tenant_id)
+        if tenant is None:
+            raise NotFound('Tenant not found.')
         create_user(session=s, tenant=tenant, username=username, password=password, role=role, full_name=full_name)
 
 
@@ -151,7 +167,7 @@ def set_active(actor: Actor, user_id: int, active: bool) -> None:
         actor = _admin(s, actor)
         user = _tenant_user(s, actor, user_id)
         if user.id == actor.user_id and not active:
-            raise ValueError('You cannot deactivate yourself.')
+            raise InvalidUserInput('DEACTIVATE_SELF', 'You cannot deactivate yourself.')
         user.is_active = active
         if not active:
             _sessions_ended(s, user)
@@ -160,7 +176,7 @@ def set_active(actor: Actor, user_id: int, active: bool) -> None:
 def list_tokens(actor: Actor) -> list[dict]:
     with session_scope() as s:
         actor = _admin(s, actor)
-        rows = s.exec(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        rows = s.exec(select(ApiToken, User).join(User, col(User.id) == col(ApiToken.user_id))
                       .where(ApiToken.tenant_id == actor.tenant_id).order_by(col(ApiToken.id).desc())).all()
         return [{'id': t.id, 'name': t.name, 'prefix': t.prefix, 'username': u.username,
                  'created_at': t.created_at, 'last_used_at': t.last_used_at, 'revoked': t.revoked_at is not None}
@@ -173,7 +189,7 @@ def issue_token(actor: Actor, *, user_id: int, name: str) -> str:
         actor = _admin(s, actor)
         user = _tenant_user(s, actor, user_id)
         if not user.is_active:
-            raise ValueError('Activate the user before issuing a token.')
+            raise InvalidUserInput('TOKEN_INACTIVE', 'Activate the user before issuing a token.')
         _, token = create_token(session=s, user=user, name=(name or 'api').strip()[:100] or 'api')
         return token
 

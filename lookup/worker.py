@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import col, select
 
-from lookup import breaker, cache, cases, events, evidence
+from lookup import breaker, cache, cases, events, evidence, site_health
 from lookup.db import session_scope
 from lookup.engine.identifiers import parse
 from lookup.engine.outcomes import Outcome
@@ -170,8 +170,10 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
     # The site's breaker first (its own transaction: on SQLite the claim above held the write lock until commit).
     admission = breaker.admit(SITE, wid, settings=settings)
     if not admission.allowed:
-        _pause(key, admission.retry_at, wid)
-        raise SitePaused(admission.retry_at)
+        retry_at = admission.retry_at
+        assert retry_at is not None, 'a refusal always says when to retry'
+        _pause(key, retry_at, wid)
+        raise SitePaused(retry_at)
     with session_scope() as s:
         waiting = cases.set_stage(session=s, cache_key=key, stage='opening')
     for c in waiting:
@@ -201,6 +203,7 @@ def _run_case(case_id: int, *, retries_left: int) -> None:
             visited = True
     if visited:
         evidence.keep(result, settings=settings)
+        site_health.record(result, case_id=case_id, tenant_id=case.tenant_id)
         try:
             # A transient failure on the fallback site, or of our own browser (crash, failed launch, engine bug),
             # says nothing about podzamenu.ru; any answer says it works.
@@ -234,9 +237,9 @@ def release_paused(limit: int = 500) -> int:
     if _enqueue is None:
         return 0
     with session_scope() as s:
-        ids = list(s.exec(select(LookupCase.id).where(LookupCase.status == CaseStatus.PENDING,
-                                                      LookupCase.stage == PAUSED)
-                          .order_by(col(LookupCase.id)).limit(limit)).all())
+        ids = [i for i in s.exec(select(LookupCase.id).where(LookupCase.status == CaseStatus.PENDING,
+                                                             LookupCase.stage == PAUSED)
+                                 .order_by(col(LookupCase.id)).limit(limit)).all() if i is not None]
     for case_id in ids:
         try:
             _enqueue(case_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -32,3 +33,16 @@ class TZDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _Row(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def saved_id(row: _Row) -> int:
+    """The primary key of a row that has been flushed. Tables declare `id: int | None` (None before the INSERT);
+    code that holds a saved row uses this rather than passing an optional id on."""
+    if row.id is None:
+        raise ValueError(f'{type(row).__name__} has no id yet: add it and flush the session first')
+    return row.id

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from babel.numbers import format_decimal
+
 from models.dbtypes import utcnow
-from ui.i18n import lang
+from ui.i18n import lang, t
 
 
 def ago(when: datetime | None) -> str:
@@ -13,15 +15,21 @@ def ago(when: datetime | None) -> str:
     if when is None:
         return ''
     secs = int((utcnow() - when).total_seconds())
-    ru = lang() == 'ru'
     if secs < 60:
-        return f'{max(secs, 0)} с' if ru else f'{max(secs, 0)} s'
+        return t('ago.seconds', n=max(secs, 0))
     if secs < 3600:
-        return f'{secs // 60} мин' if ru else f'{secs // 60} min'
+        return t('ago.minutes', n=secs // 60)
     if secs < 86400:
-        return f'{secs // 3600} ч' if ru else f'{secs // 3600} h'
-    return f'{secs // 86400} дн' if ru else f'{secs // 86400} d'
+        return t('ago.hours', n=secs // 3600)
+    return t('ago.days', n=secs // 86400)
 
 
 def when(dt: datetime | None) -> str:
     return dt.astimezone().strftime('%d.%m.%Y %H:%M') if dt else ''
+
+
+def number(value: object, pattern: str = '#,##0.#') -> str:
+    """A number the way the user's language writes it (ru «4,5», en "4.5"); anything else as it is."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_decimal(value, pattern, locale=lang())
+    return '—' if value is None else str(value)

@@ -1,276 +1,179 @@
-"""UI texts: Russian by default, English on request (remembered per user)."""
+"""UI texts: gettext catalogs (Babel), Russian by default, English on request (remembered per user).
+
+Message ids are symbolic keys (`t('cache.title')`); the texts live in `ui/locales/<lang>/LC_MESSAGES/messages.po`.
+The `.po` files are the only source: they are compiled into memory when this module is imported (Babel's
+`read_po` + `write_mo`, a few milliseconds), so there is no build step and no committed `.mo` to go stale.
+How to add a string: docs/i18n.md.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import gettext
+import io
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+from urllib.parse import quote
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from nicegui import app
 
-RU = {
-    'app.title': 'Подзамену · Поиск КПП',
-    'nav.conversations': 'Диалоги', 'nav.cache': 'Кэш', 'nav.dashboard': 'Мониторинг', 'nav.users': 'Пользователи',
-    'nav.logout': 'Выйти', 'lang.switch': 'English',
-    'login.title': 'Вход', 'login.username': 'Логин', 'login.password': 'Пароль', 'login.submit': 'Войти',
-    'login.failed': 'Неверный логин или пароль', 'login.throttled': 'Слишком много попыток. Повторите через {s} с',
-    'conv.title': 'Диалоги', 'conv.search': 'Поиск: клиент, текст или VIN', 'conv.empty': 'Диалогов нет',
-    'conv.customer': 'Клиент', 'conv.last': 'Последнее сообщение', 'conv.when': 'Когда', 'conv.status': 'Поиск',
-    'conv.channel': 'Канал', 'conv.needs_clarification': 'Нужно уточнить', 'conv.unread': 'Непрочитанные',
-    'conv.filter_status': 'Статус поиска', 'conv.messages': 'Сообщения', 'conv.lookups': 'Поиски',
-    'conv.no_lookups': 'Поисков ещё не было. Нажмите «Поиск по VIN».',
-    'lookup.button': 'Поиск по VIN', 'lookup.dialog': 'Поиск по VIN или номеру кузова',
-    'lookup.value': 'VIN или FRAME', 'lookup.tag': 'Маркировка КПП (необязательно)',
-    'lookup.force': 'Не брать из кэша', 'lookup.submit': 'Искать', 'lookup.cancel': 'Отмена',
-    'lookup.detected_vin': 'VIN, 17 символов', 'lookup.detected_frame': 'Номер кузова (FRAME)',
-    'lookup.lookalikes': 'Кириллица заменена на латиницу', 'lookup.checkdigit':
-        'Контрольная цифра не сходится (для машин из Северной Америки это может быть опечатка)',
-    'status.pending': 'в очереди', 'status.running': 'выполняется', 'status.completed': 'готово',
-    'status.failed': 'ошибка',
-    'stage.queued': 'в очереди', 'stage.queue_unavailable': 'очередь недоступна, повторим автоматически',
-    'stage.retry_wait': 'повтор после сбоя', 'stage.opening': 'открываем сайт', 'stage.navigating': 'ищем КПП',
-    'stage.parsing': 'разбираем страницу', 'stage.fallback': 'запасной сайт',
-    'case.queue_pos': 'позиция в очереди: {n}', 'case.elapsed': '{s} с',
-    'case.vehicle': 'Автомобиль', 'case.gearbox': 'КПП', 'case.factory_code': 'Заводской код', 'case.oem': 'OEM',
-    'case.copy': 'Копировать', 'case.copied': 'Скопировано', 'case.candidates': 'Кандидаты OEM ({n})',
-    'case.name': 'Наименование', 'case.source': 'Источник', 'case.duration': 'Время поиска: {s} с',
-    'case.from_cache': 'Из кэша, получено {age} назад', 'case.retry': 'Повторить', 'case.refresh': 'Обновить с сайта',
-    'case.screenshot': 'Снимок страницы', 'case.attempts': 'попыток: {n}', 'case.tag': 'Маркировка: {tag}',
-    'case.no_gearbox': 'КПП на странице не указана', 'case.manual_kpp': 'Попросите клиента прислать маркировку КПП',
-    'tag.VERIFIED_MATCH': 'Маркировка совпала', 'tag.MISMATCH': 'Маркировка НЕ совпала',
-    'tag.UNVERIFIED': 'Маркировку не с чем сравнить', 'tag.NO_TAG': '',
-    'outcome.FOUND': 'Найдено', 'outcome.MODEL_ONLY': 'Только модель КПП', 'outcome.NOT_AVAILABLE':
-        'Автомобиль найден, номер КПП недоступен', 'outcome.NOT_FOUND': 'Каталог КПП есть, но OEM не найден',
-    'outcome.VEHICLE_NOT_FOUND': 'Сайт не знает этот VIN/номер кузова',
-    'outcome.SITE_ERROR': 'Ошибка сайта', 'outcome.TIMEOUT': 'Сайт не ответил вовремя',
-    'outcome.BLOCKED': 'Сайт заблокировал запрос (капча)',
-    'outcome.BROWSER_UNAVAILABLE': 'Браузер не запускается на сервере',
-    'err.EMPTY': 'Введите VIN или номер кузова', 'err.VIN_CHARS': 'VIN состоит только из латинских букв и цифр',
-    'err.VIN_LENGTH': 'В VIN 17 символов, а здесь {n}',
-    'err.VIN_FORBIDDEN_LETTERS': 'В VIN не бывает букв I, O, Q — проверьте, не цифры ли это 1 или 0',
-    'err.FRAME_FORMAT': 'Номер кузова выглядит так: ZZT240-0012345',
-    'err.RATE_LIMITED': 'Слишком много поисков за минуту. Повторите через {s} с',
-    'err.FORBIDDEN': 'Недостаточно прав', 'err.NOT_FOUND': 'Не найдено', 'err.SITE_BUSY': 'Все браузеры заняты',
-    'cache.title': 'Кэш результатов', 'cache.search': 'Поиск: VIN, FRAME, марка, OEM', 'cache.key': 'Идентификатор',
-    'cache.make': 'Марка', 'cache.model': 'Модель', 'cache.gearbox': 'КПП', 'cache.oem': 'OEM',
-    'cache.outcome': 'Результат', 'cache.fetched': 'Получено', 'cache.expires': 'Истекает', 'cache.ttl': 'Осталось',
-    'cache.invalidate': 'Сбросить', 'cache.invalidate_selected': 'Сбросить выбранные ({n})',
-    'cache.invalidate_all': 'Сбросить весь кэш', 'cache.confirm': 'Сбросить {n} записей кэша?',
-    'cache.confirm_all': 'Сбросить ВЕСЬ кэш? Следующие поиски пойдут на сайт.', 'cache.done': 'Сброшено: {n}',
-    'cache.expired': 'истёк', 'cache.ttl_days': '{d} дн {h} ч', 'cache.ttl_hours': '{h} ч {m} мин',
-    'cache.refresh': 'Обновить', 'cache.total': 'Всего: {n}', 'yes': 'Да', 'no': 'Нет',
-    'toast.completed': 'Поиск {v}: {o}', 'toast.failed': 'Поиск {v} не удался: {o}',
-    'users.add': 'Новый пользователь', 'users.create': 'Создать', 'users.tokens': 'API-токены',
-    'users.active': 'активен', 'users.inactive': 'отключён', 'users.deactivate': 'Отключить',
-    'users.activate': 'Включить', 'users.new_token': 'Выдать токен', 'users.revoke': 'Отозвать',
-    'users.revoked': 'отозван', 'users.token_once': 'Скопируйте токен сейчас: он показывается один раз',
-    'dash.per_hour': 'Поисков в час (24 ч)', 'dash.queue': 'В очереди', 'dash.active': 'Активные поиски',
-    'dash.worker': 'Пульс воркера', 'dash.no_worker': 'нет воркера', 'dash.current': 'Текущий поиск',
-    'dash.total': 'Поисков за 24 ч', 'dash.hit_rate': 'Из кэша', 'dash.failures_by_reason': 'Ошибки по причинам',
-    'dash.latest_failures': 'Последние ошибки',
-    # --- h-ui: empty states, phone menu
-    'cache.empty': 'В кэше пока ничего нет',
-    'cache.empty_hint': 'Здесь появятся результаты поисков: они хранятся, пока не истечёт срок',
-    'conv.empty_hint': 'Здесь появятся диалоги с клиентами из мессенджеров и почты',
-    'nav.menu': 'Меню',
-    'table.no_match': 'Ничего не найдено', 'table.no_match_hint': 'Измените поиск или снимите фильтры',
-    'table.rows_per_page': 'Строк на странице:', 'table.of': 'из',
-    'login.tenant_toggle': 'Организация (если имя есть в нескольких)', 'login.tenant': 'Код организации',
-    'password.change': 'Сменить пароль', 'password.current': 'Текущий пароль', 'password.new': 'Новый пароль',
-    'password.save': 'Сохранить', 'password.changed': 'Пароль изменён; другие сеансы завершены',
-    'password.reset': 'Сбросить пароль', 'password.reset_for': 'Новый пароль для {u}',
-    'password.reset_done': 'Пароль {u} изменён, все его сеансы завершены',
-    'cache.invalidate_tenant': 'Сбросить все наши записи',
-    'cache.confirm_tenant': 'Сбросить все записи кэша, которые использовали поиски вашей организации?',
-    'err.UNAUTHORIZED': 'Сеанс завершён, войдите снова',
+LOCALES = Path(__file__).resolve().parent / 'locales'
+LANGUAGES = ('ru', 'en')
+DEFAULT = 'ru'
+QUASAR_PACKS = {'ru': 'ru', 'en': 'en-US'}
+"""Quasar's language pack per UI language (files under nicegui/static/lang/): table footers, «Нет данных»."""
+KEYWORDS = {'t': (1,), 'tn': (1,), 'N_': (1,)}
+"""For Babel's extractor (`babel.messages.extract`): the message id is the first argument of each."""
+RUNTIME_FAMILIES: dict[str, tuple[str, ...]] = {
+    'outcome.': ('FOUND', 'MODEL_ONLY', 'NOT_AVAILABLE', 'NOT_FOUND', 'VEHICLE_NOT_FOUND', 'SITE_ERROR', 'TIMEOUT',
+                 'BLOCKED', 'BROWSER_UNAVAILABLE'),
+    'status.': ('pending', 'running', 'completed', 'failed'),
+    'stage.': ('queued', 'queue_unavailable', 'retry_wait', 'opening', 'navigating', 'parsing', 'fallback',
+               'site_paused'),
+    'wait.': ('opening', 'navigating', 'parsing', 'fallback'),
+    'tag.': ('VERIFIED_MATCH', 'MISMATCH', 'UNVERIFIED'),
+    'role.': ('admin', 'manager', 'viewer'),
+    'channel.': ('telegram', 'whatsapp', 'viber', 'vk', 'avito', 'email', 'sms', 'manual', 'api'),
+    'dash.site_': ('closed', 'open', 'probing'),
+    'alarm.': ('dead_end', 'parse_fallback', 'selector_fallback'),
+    'state.': ('invalid', 'waiting', 'cancelled'),
+    'export.': ('line', 'raw', 'value', 'id_type', 'tag', 'state', 'outcome', 'make', 'model', 'year', 'gearbox_model',
+                'factory_code', 'oem', 'tag_verification', 'from_cache', 'error_code', 'error', 'case_id',
+                'finished_at', 'key', 'source', 'fetched_at', 'expires_at'),
+    'err.': ('EMPTY', 'VIN_CHARS', 'VIN_LENGTH', 'VIN_FORBIDDEN_LETTERS', 'FRAME_FORMAT', 'RATE_LIMITED', 'FORBIDDEN',
+             'NOT_FOUND', 'SITE_BUSY', 'UNAUTHORIZED', 'USERNAME_FORMAT', 'ROLE_UNKNOWN', 'USERNAME_TAKEN',
+             'PASSWORD_SHORT', 'PASSWORD_LONG', 'PASSWORD_WRONG', 'OWN_ROLE', 'DEACTIVATE_SELF', 'TOKEN_INACTIVE',
+             'DUPLICATE', 'NO_VALID_LINES', 'EMPTY_BATCH', 'TOO_MANY_LINES', 'TOO_LONG', 'NOT_TEXT',
+             # issue 12: replies (lookup/replies.py, lookup/templates.py)
+             'TEMPLATE_EMPTY', 'TEMPLATE_TOO_LONG', 'TEMPLATE_SYNTAX', 'TEMPLATE_PLACEHOLDER', 'WEBHOOK_URL',
+             'REPLY_EMPTY', 'REPLY_TOO_LONG', 'LOOKUP_NOT_FINISHED', 'DELIVERY_NOT_FAILED'),
+    # issue 12: replies/same-unit/history
+    'kind.': ('found', 'model_only', 'need_plate', 'not_found', 'site_unavailable'),
+    'delivery.': ('pending', 'delivered', 'failed'),
+    'same.by_': ('oem', 'gearbox'),
+    'field.': ('outcome', 'oem', 'gearbox', 'factory_code', 'make', 'model'),
 }
-EN = {
-    'app.title': 'Podzamenu · Gearbox lookup',
-    'nav.conversations': 'Conversations', 'nav.cache': 'Cache', 'nav.dashboard': 'Dashboard', 'nav.users': 'Users',
-    'nav.logout': 'Log out', 'lang.switch': 'Русский',
-    'login.title': 'Log in', 'login.username': 'Username', 'login.password': 'Password', 'login.submit': 'Log in',
-    'login.failed': 'Wrong username or password', 'login.throttled': 'Too many attempts. Try again in {s} s',
-    'conv.title': 'Conversations', 'conv.search': 'Search: customer, text or VIN', 'conv.empty': 'No conversations',
-    'conv.customer': 'Customer', 'conv.last': 'Last message', 'conv.when': 'When', 'conv.status': 'Lookup',
-    'conv.channel': 'Channel', 'conv.needs_clarification': 'Needs clarification', 'conv.unread': 'Unread',
-    'conv.filter_status': 'Lookup status', 'conv.messages': 'Messages', 'conv.lookups': 'Lookups',
-    'conv.no_lookups': 'No lookups yet. Click “Lookup VIN”.',
-    'lookup.button': 'Lookup VIN', 'lookup.dialog': 'Look up a VIN or frame number',
-    'lookup.value': 'VIN or FRAME', 'lookup.tag': 'Gearbox plate marking (optional)',
-    'lookup.force': 'Bypass the cache', 'lookup.submit': 'Look up', 'lookup.cancel': 'Cancel',
-    'lookup.detected_vin': 'VIN, 17 characters', 'lookup.detected_frame': 'Frame number',
-    'lookup.lookalikes': 'Cyrillic look-alikes converted to Latin',
-    'lookup.checkdigit': 'Check digit does not match (a typo, for a North-American car)',
-    'status.pending': 'queued', 'status.running': 'running', 'status.completed': 'completed', 'status.failed': 'failed',
-    'stage.queued': 'queued', 'stage.queue_unavailable': 'queue unavailable, will retry',
-    'stage.retry_wait': 'retrying after a failure', 'stage.opening': 'opening the site',
-    'stage.navigating': 'navigating', 'stage.parsing': 'parsing', 'stage.fallback': 'fallback site',
-    'case.queue_pos': 'position in queue: {n}', 'case.elapsed': '{s} s',
-    'case.vehicle': 'Vehicle', 'case.gearbox': 'Gearbox', 'case.factory_code': 'Factory code', 'case.oem': 'OEM',
-    'case.copy': 'Copy', 'case.copied': 'Copied', 'case.candidates': 'OEM candidates ({n})', 'case.name': 'Name',
-    'case.source': 'Source', 'case.duration': 'Lookup took {s} s', 'case.from_cache': 'From cache, fetched {age} ago',
-    'case.retry': 'Retry', 'case.refresh': 'Refresh from site', 'case.screenshot': 'Page screenshot',
-    'case.attempts': 'attempts: {n}', 'case.tag': 'Marking: {tag}', 'case.no_gearbox': 'No gearbox on the page',
-    'case.manual_kpp': 'Ask the customer for the gearbox plate marking',
-    'tag.VERIFIED_MATCH': 'Marking matches', 'tag.MISMATCH': 'Marking does NOT match',
-    'tag.UNVERIFIED': 'Nothing to compare the marking with', 'tag.NO_TAG': '',
-    'outcome.FOUND': 'Found', 'outcome.MODEL_ONLY': 'Gearbox model only',
-    'outcome.NOT_AVAILABLE': 'Vehicle found, no gearbox part number',
-    'outcome.NOT_FOUND': 'Parts list reached, no valid OEM', 'outcome.VEHICLE_NOT_FOUND': 'The site does not know it',
-    'outcome.SITE_ERROR': 'Site error', 'outcome.TIMEOUT': 'The site did not answer in time',
-    'outcome.BLOCKED': 'Blocked by the site (captcha)',
-    'outcome.BROWSER_UNAVAILABLE': 'The browser cannot start on the server',
-    'err.EMPTY': 'Enter a VIN or frame number', 'err.VIN_CHARS': 'A VIN has only Latin letters and digits',
-    'err.VIN_LENGTH': 'A VIN has 17 characters, this one has {n}',
-    'err.VIN_FORBIDDEN_LETTERS': 'A VIN never contains I, O or Q: check for 1 or 0',
-    'err.FRAME_FORMAT': 'A frame number looks like ZZT240-0012345',
-    'err.RATE_LIMITED': 'Too many lookups this minute. Try again in {s} s',
-    'err.FORBIDDEN': 'Not allowed', 'err.NOT_FOUND': 'Not found', 'err.SITE_BUSY': 'All browsers are busy',
-    'cache.title': 'Cached results', 'cache.search': 'Search: VIN, frame, make, OEM', 'cache.key': 'Identifier',
-    'cache.make': 'Make', 'cache.model': 'Model', 'cache.gearbox': 'Gearbox', 'cache.oem': 'OEM',
-    'cache.outcome': 'Outcome', 'cache.fetched': 'Fetched', 'cache.expires': 'Expires', 'cache.ttl': 'TTL left',
-    'cache.invalidate': 'Invalidate', 'cache.invalidate_selected': 'Invalidate selected ({n})',
-    'cache.invalidate_all': 'Invalidate all', 'cache.confirm': 'Invalidate {n} cache rows?',
-    'cache.confirm_all': 'Invalidate the WHOLE cache? Next lookups go to the site.', 'cache.done': 'Invalidated: {n}',
-    'cache.expired': 'expired', 'cache.ttl_days': '{d} d {h} h', 'cache.ttl_hours': '{h} h {m} min',
-    'cache.refresh': 'Refresh', 'cache.total': 'Total: {n}', 'yes': 'Yes', 'no': 'No',
-    'toast.completed': 'Lookup {v}: {o}', 'toast.failed': 'Lookup {v} failed: {o}',
-    'users.add': 'New user', 'users.create': 'Create', 'users.tokens': 'API tokens', 'users.active': 'active',
-    'users.inactive': 'disabled', 'users.deactivate': 'Disable', 'users.activate': 'Enable',
-    'users.new_token': 'Issue token', 'users.revoke': 'Revoke', 'users.revoked': 'revoked',
-    'users.token_once': 'Copy the token now: it is shown only once',
-    'dash.per_hour': 'Lookups per hour (24 h)', 'dash.queue': 'Queued', 'dash.active': 'Active lookups',
-    'dash.worker': 'Worker heartbeat', 'dash.no_worker': 'no worker', 'dash.current': 'Current lookup',
-    'dash.total': 'Lookups in 24 h', 'dash.hit_rate': 'Cache hit rate', 'dash.failures_by_reason':
-        'Failures by reason', 'dash.latest_failures': 'Latest failures',
-    # --- h-ui: empty states, phone menu
-    'cache.empty': 'Nothing in the cache yet',
-    'cache.empty_hint': 'Lookup results appear here and are kept until they expire',
-    'conv.empty_hint': 'Conversations with customers from messengers and email appear here',
-    'nav.menu': 'Menu',
-    'table.no_match': 'Nothing matches', 'table.no_match_hint': 'Change the search or clear the filters',
-    'table.rows_per_page': 'Rows per page:', 'table.of': 'of',
-    'login.tenant_toggle': 'Organisation (if your name is used in several)', 'login.tenant': 'Organisation code',
-    'password.change': 'Change password', 'password.current': 'Current password', 'password.new': 'New password',
-    'password.save': 'Save', 'password.changed': 'Password changed; your other sessions have ended',
-    'password.reset': 'Reset password', 'password.reset_for': 'New password for {u}',
-    'password.reset_done': 'Password of {u} changed; all their sessions have ended',
-    'cache.invalidate_tenant': 'Invalidate all our rows',
-    'cache.confirm_tenant': 'Invalidate every cache row your organisation\'s lookups used?',
-    'err.UNAUTHORIZED': 'Your session has ended; log in again',
-}
-# Issue 10 (scale): what a running lookup waits for, the site breaker, the dashboard's site tile.
-RU.update({
-    'wait.opening': 'открываем сайт: ждём ответа podzamenu.ru (не дольше {s} с)',
-    'wait.navigating': 'ищем КПП: ждём каталог автомобиля на сайте (не дольше {s} с)',
-    'wait.parsing': 'разбираем страницу: ждём данные автомобиля (не дольше {s} с)',
-    'wait.fallback': 'запасной сайт: ждём ответа китайавто.рус (не дольше {s} с)',
-    'stage.site_paused': 'сайт недоступен, повтор в {time}',
-    'dash.site': 'Сайт {site}', 'dash.site_closed': 'работает', 'dash.site_open': 'пауза до {time}',
-    'dash.site_probing': 'пробный поиск',
-})
-EN.update({
-    'wait.opening': 'opening the site: waiting for podzamenu.ru to answer (at most {s} s)',
-    'wait.navigating': 'finding the gearbox: waiting for the vehicle catalogue (at most {s} s)',
-    'wait.parsing': 'reading the page: waiting for the vehicle data (at most {s} s)',
-    'wait.fallback': 'fallback site: waiting for китайавто.рус to answer (at most {s} s)',
-    'stage.site_paused': 'site unavailable, retry at {time}',
-    'dash.site': 'Site {site}', 'dash.site_closed': 'working', 'dash.site_open': 'paused until {time}',
-    'dash.site_probing': 'probe lookup',
-})
-# issue 12: replies/same-unit/history
-RU.update({
-    'reply.button': 'Ответить', 'reply.title': 'Ответ клиенту', 'reply.kind': 'Шаблон',
-    'reply.suggested': '(по результату поиска)', 'reply.text': 'Текст ответа', 'reply.copy': 'Копировать',
-    'reply.send': 'Отправить в диалог', 'reply.sent': 'Ответ сохранён в диалоге и отправляется клиенту',
-    'reply.viewer_hint': 'Отправлять ответы могут менеджеры и администраторы; текст можно скопировать',
-    'kind.found': 'Найдено', 'kind.model_only': 'Только модель КПП', 'kind.need_plate': 'Нужно фото шильдика',
-    'kind.not_found': 'Автомобиль не найден', 'kind.site_unavailable': 'Сайт недоступен',
-    'delivery.pending': 'отправляется', 'delivery.delivered': 'доставлено', 'delivery.failed': 'не доставлено',
-    'delivery.retry': 'Отправить ещё раз', 'delivery.retrying': 'Отправляем ещё раз',
-    'delivery.attempts': 'попыток: {n}',
-    'same.button': 'Та же КПП', 'same.title': 'Эта КПП в других машинах',
-    'same.subtitle': 'OEM {oem} · КПП {gearbox}', 'same.empty': 'В ваших поисках других машин с этой КПП нет',
-    'same.car': 'Автомобиль', 'same.year': 'Год', 'same.identifier': 'VIN / кузов', 'same.matched': 'Совпало',
-    'same.by_oem': 'OEM', 'same.by_gearbox': 'код КПП', 'same.when': 'Когда искали', 'same.lookups': 'Поисков',
-    'same.total': 'Машин: {n}', 'same.open': 'Открыть диалог',
-    'history.button': 'История', 'history.title': 'История поисков: {v}', 'history.total': 'Поисков: {n}',
-    'history.first': 'первый результат', 'history.same': 'без изменений', 'history.no_result': 'нет результата',
-    'history.changed': 'Изменилось', 'history.cached': 'из кэша', 'history.fetched': 'с сайта',
-    'field.outcome': 'Результат', 'field.oem': 'OEM', 'field.gearbox': 'КПП', 'field.factory_code': 'Заводской код',
-    'field.make': 'Марка', 'field.model': 'Модель',
-    'nav.replies': 'Ответы', 'replies.title': 'Ответы клиентам', 'replies.templates': 'Шаблоны ответов',
-    'replies.placeholders': 'Подстановки: $имя или ${имя}; $$ — сам знак доллара',
-    'replies.save': 'Сохранить', 'replies.reset': 'Вернуть исходный', 'replies.saved': 'Шаблон сохранён',
-    'replies.default': 'исходный', 'replies.edited': 'изменён',
-    'replies.webhook': 'Адрес доставки ответов (вебхук)',
-    'replies.webhook_hint': 'http:// или https://. Каждый ответ отправляется сюда POST-запросом (JSON) для '
-                            'мессенджер-бота; пустое поле выключает доставку',
-    'replies.webhook_save': 'Сохранить адрес', 'replies.webhook_saved': 'Адрес сохранён',
-    'replies.secret': 'Секрет подписи (заголовок X-Podzamenu-Signature: sha256=HMAC тела)',
-    'err.TEMPLATE_EMPTY': 'Шаблон не может быть пустым', 'err.TEMPLATE_TOO_LONG': 'Шаблон длиннее 4000 символов',
-    'err.TEMPLATE_SYNTAX': 'Знак $ начинает подстановку ($car или ${car}); сам знак доллара пишется как $$',
-    'err.TEMPLATE_PLACEHOLDER': 'Неизвестная подстановка ${name}',
-    'err.WEBHOOK_URL': 'Адрес должен начинаться с http:// или https:// и содержать хост',
-    'err.REPLY_EMPTY': 'Ответ не может быть пустым', 'err.REPLY_TOO_LONG': 'Ответ длиннее 10 000 символов',
-    'err.LOOKUP_NOT_FINISHED': 'Поиск ещё не закончен',
-    'err.DELIVERY_NOT_FAILED': 'Отправить ещё раз можно только недоставленное сообщение',
-})
-EN.update({
-    'reply.button': 'Reply', 'reply.title': 'Reply to the customer', 'reply.kind': 'Template',
-    'reply.suggested': '(from the lookup result)', 'reply.text': 'Reply text', 'reply.copy': 'Copy',
-    'reply.send': 'Post to the conversation', 'reply.sent': 'Reply stored in the conversation and being delivered',
-    'reply.viewer_hint': 'Managers and admins send replies; you can copy the text',
-    'kind.found': 'Found', 'kind.model_only': 'Gearbox model only', 'kind.need_plate': 'Need a plate photo',
-    'kind.not_found': 'Vehicle not found', 'kind.site_unavailable': 'Site unavailable',
-    'delivery.pending': 'sending', 'delivery.delivered': 'delivered', 'delivery.failed': 'not delivered',
-    'delivery.retry': 'Send again', 'delivery.retrying': 'Sending again', 'delivery.attempts': 'attempts: {n}',
-    'same.button': 'Same unit', 'same.title': 'This unit in other cars',
-    'same.subtitle': 'OEM {oem} · gearbox {gearbox}', 'same.empty': 'No other cars with this unit in your lookups',
-    'same.car': 'Vehicle', 'same.year': 'Year', 'same.identifier': 'VIN / frame', 'same.matched': 'Matched by',
-    'same.by_oem': 'OEM', 'same.by_gearbox': 'gearbox code', 'same.when': 'Looked up', 'same.lookups': 'Lookups',
-    'same.total': 'Cars: {n}', 'same.open': 'Open the conversation',
-    'history.button': 'History', 'history.title': 'Lookup history: {v}', 'history.total': 'Lookups: {n}',
-    'history.first': 'first result', 'history.same': 'no change', 'history.no_result': 'no result',
-    'history.changed': 'Changed', 'history.cached': 'from cache', 'history.fetched': 'from the site',
-    'field.outcome': 'Outcome', 'field.oem': 'OEM', 'field.gearbox': 'Gearbox', 'field.factory_code': 'Factory code',
-    'field.make': 'Make', 'field.model': 'Model',
-    'nav.replies': 'Replies', 'replies.title': 'Customer replies', 'replies.templates': 'Reply templates',
-    'replies.placeholders': 'Placeholders: $name or ${name}; $$ is a dollar sign',
-    'replies.save': 'Save', 'replies.reset': 'Back to default', 'replies.saved': 'Template saved',
-    'replies.default': 'default', 'replies.edited': 'edited',
-    'replies.webhook': 'Reply delivery address (webhook)',
-    'replies.webhook_hint': 'http:// or https://. Every reply is POSTed here (JSON) for a messenger bridge; empty '
-                            'switches delivery off',
-    'replies.webhook_save': 'Save address', 'replies.webhook_saved': 'Address saved',
-    'replies.secret': 'Signing secret (header X-Podzamenu-Signature: sha256=HMAC of the body)',
-    'err.TEMPLATE_EMPTY': 'A template cannot be empty',
-    'err.TEMPLATE_TOO_LONG': 'A template has at most 4000 characters',
-    'err.TEMPLATE_SYNTAX': 'A $ starts a placeholder ($car or ${car}); write $$ for a dollar sign',
-    'err.TEMPLATE_PLACEHOLDER': 'Unknown placeholder ${name}',
-    'err.WEBHOOK_URL': 'The address must start with http:// or https:// and name a host',
-    'err.REPLY_EMPTY': 'A reply cannot be empty', 'err.REPLY_TOO_LONG': 'A reply has at most 10,000 characters',
-    'err.LOOKUP_NOT_FINISHED': 'The lookup has not finished yet',
-    'err.DELIVERY_NOT_FAILED': 'Only an undelivered message can be sent again',
-})
-LANGS = {'ru': RU, 'en': EN}
+"""Ids built at run time (`t(f'outcome.{code}')`), which the extractor cannot see: prefix → the values it takes.
+tests/unit/test_i18n.py checks them against the domain's enums and error codes."""
+
+_forced: ContextVar[str | None] = ContextVar('ui_language', default=None)
+
+
+def load_catalog(language: str) -> Catalog:
+    with (LOCALES / language / 'LC_MESSAGES' / 'messages.po').open('rb') as f:
+        return read_po(f, locale=language)
+
+
+def _compile(language: str) -> gettext.GNUTranslations:
+    buffer = io.BytesIO()
+    write_mo(buffer, load_catalog(language))
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+TRANSLATIONS = {code: _compile(code) for code in LANGUAGES}
+
+
+def N_(key: str) -> str:
+    """Mark a message id that is translated later with `t(key)` (gettext's convention, for the extractor)."""
+    return key
 
 
 def lang() -> str:
+    """The language of this page's user ('ru' outside a UI context)."""
+    forced = _forced.get()
+    if forced:
+        return forced
     try:
-        return app.storage.user.get('lang', 'ru')
+        code = app.storage.user.get('lang', DEFAULT)
     except RuntimeError:  # outside a UI context (tests, background)
-        return 'ru'
+        return DEFAULT
+    return code if code in TRANSLATIONS else DEFAULT
+
+
+@contextlib.contextmanager
+def use_language(code: str) -> Iterator[None]:
+    """Texts in `code` inside the block, whoever asks (tests, texts prepared outside a page)."""
+    token = _forced.set(code)
+    try:
+        yield
+    finally:
+        _forced.reset(token)
+
+
+def has(key: str) -> bool:
+    """Whether the catalog has a text for this id (for ids built at run time, e.g. `outcome.<code>`)."""
+    return TRANSLATIONS[DEFAULT].gettext(key) != key
 
 
 def t(key: str, **kw: object) -> str:
-    table = LANGS.get(lang(), RU)
-    text = table.get(key) or RU.get(key) or key
+    """The text of `key` in the user's language, `str.format`-ed with `kw` (the id itself when unknown)."""
+    text = TRANSLATIONS[lang()].gettext(key)
     return text.format(**kw) if kw else text
+
+
+def tn(key: str, n: int, **kw: object) -> str:
+    """A text with a count: the plural form for `n` by the language's rules (1 запись, 2 записи, 5 записей);
+    `{n}` in the text is `n`."""
+    return TRANSLATIONS[lang()].ngettext(key, key, n).format(n=n, **kw)
 
 
 def error_text(code: str | None, message: str | None = None, **kw: object) -> str:
     """A domain error in the user's language; falls back to the service's message."""
     key = f'err.{code}'
-    if code and key in RU:
+    if code and has(key):
         try:
             return t(key, **kw)
         except KeyError:
             pass
     return message or code or ''
+
+
+def exception_text(exc: Exception) -> str:
+    """A refused action's error (a domain error, or bad input with a `code`) in the user's language."""
+    return error_text(getattr(exc, 'code', None), str(exc), **getattr(exc, 'params', {}))
+
+
+def role_label(role: str) -> str:
+    return t(f'role.{role}') if has(f'role.{role}') else role
+
+
+def channel_label(channel: str) -> str:
+    """«telegram» → «Telegram»; a channel without a text of its own is shown as it is."""
+    return t(f'channel.{channel}') if has(f'channel.{channel}') else channel
+
+
+def quasar_language() -> None:
+    """Quasar's language pack for this page's user (call while building a page): NiceGUI loads the app-wide pack
+    (`ui.run(language='ru')`); an English page also loads the English one, and `install()`'s start-up script
+    picks the pack named in the page's `<meta name="quasar-lang">`."""
+    from nicegui import __version__, context, ui
+    pack = QUASAR_PACKS[lang()]
+    ui.add_head_html(f'<meta name="quasar-lang" content="{pack}">')
+    if pack != QUASAR_PACKS[DEFAULT]:
+        # In the body: it runs after quasar.umd.js and the app-wide pack (deferred scripts keep document order),
+        # before NiceGUI's start-up module script.
+        request = context.client.request
+        prefix = quote(request.headers.get('X-Forwarded-Prefix', ''), safe="/:@!$&'()*+,;=%") \
+            + request.scope.get('root_path', '')  # as NiceGUI builds its own asset URLs
+        ui.add_body_html(f'<script defer src="{prefix}/_nicegui/{__version__}/static/lang/{pack}.umd.prod.js">'
+                         '</script>')
+
+
+_QUASAR_SET = "Quasar.lang.set(Quasar.lang[language.replace('-', '')]);"
+_QUASAR_SET_PER_PAGE = ("Quasar.lang.set(Quasar.lang[(document.querySelector('meta[name=quasar-lang]')?.content"
+                        " || language).replace('-', '')] || Quasar.lang[language.replace('-', '')]);")
+
+
+def install() -> None:
+    """Called once by the composition root: NiceGUI's start-up script takes the page's Quasar pack."""
+    script = app.config.vue_config_script
+    if _QUASAR_SET_PER_PAGE in script:
+        return
+    if _QUASAR_SET not in script:  # a NiceGUI upgrade changed its start-up script: say so at start, not in a page
+        raise RuntimeError('NiceGUI start-up script has no Quasar.lang.set line; update ui/i18n.install()')
+    app.config.vue_config_script = script.replace(_QUASAR_SET, _QUASAR_SET_PER_PAGE)

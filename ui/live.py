@@ -132,7 +132,7 @@ async def _listen_redis(url: str) -> None:
                 logger.info('listening for changes on redis channel %s', events.CHANNEL)
                 while True:
                     msg = await ps.get_message(ignore_subscribe_messages=True, timeout=5.0)
-                    batch = []
+                    batch: list[events.Change] = []
                     while msg is not None and len(batch) < DRAIN_MAX:
                         if msg.get('type') == 'message':
                             batch.append(events.Change.from_json(msg['data']))

@@ -8,16 +8,18 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from lookup import users
-from ui.i18n import t
+from ui.components import site_banner
+from ui.i18n import N_, exception_text, quasar_language, role_label, t
 from ui.session import act, current_actor, log_out, watch_session
 
-NAV = [('nav.conversations', '/', 'forum'), ('nav.cache', '/cache', 'storage'),
-       ('nav.dashboard', '/dashboard', 'insights')]
+NAV = [(N_('nav.conversations'), '/', 'forum'), (N_('nav.batches'), '/batches', 'playlist_add_check'),
+       (N_('nav.cache'), '/cache', 'storage'), (N_('nav.dashboard'), '/dashboard', 'insights')]
 
 
 async def _switch_lang() -> None:
     # `a` is the user as of this click (their saved language, not the page's copy); the reload reads it back.
-    if await act(lambda a: users.set_locale(a, 'en' if a.locale == 'ru' else 'ru') or True):
+    # `set_locale(...) or True` is True once saved; act() gives None when the session has ended.
+    if await act(lambda a: users.set_locale(a, 'en' if a.locale == 'ru' else 'ru') or True):  # type: ignore[func-returns-value]
         ui.navigate.reload()
 
 
@@ -37,8 +39,8 @@ def _password_dialog() -> None:
                 if await act(change):
                     dialog.close()
                     ui.notify(t('password.changed'), type='positive')
-            except ValueError as exc:
-                error.text = str(exc)
+            except ValueError as exc:  # lookup.users.InvalidUserInput: wrong current password, too short
+                error.text = exception_text(exc)
 
         with ui.row().classes('w-full justify-end'):
             ui.button(t('lookup.cancel'), on_click=dialog.close).props('flat')
@@ -52,13 +54,14 @@ def frame(title: str) -> Iterator[None]:
     actor = current_actor()
     watch_session()
     ui.page_title(f'{title} · {t("app.title")}')
+    quasar_language()
     ui.colors(primary='#1f5f8b', secondary='#5a6b7b', accent='#e07a1f', positive='#2e7d32', negative='#c62828')
     ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
                # Phones: tighter table cells, so the key columns (a 17-character VIN, an OEM) fit 390 px.
                '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}')
-    nav = NAV + ([('nav.users', '/admin/users', 'group'), ('nav.replies', '/admin/replies', 'quickreply')]
+    nav = NAV + ([(N_('nav.users'), '/admin/users', 'group'), (N_('nav.replies'), '/admin/replies', 'quickreply')]
                  if actor.is_admin else [])
-    who = f'{actor.username} · {actor.role}'
+    who = f'{actor.username} · {role_label(actor.role)}'
     # Wide screens: everything in one header row. Below Quasar's `md` breakpoint (phones, small tablets) the row
     # would wrap to three lines: the title stays, the rest collapses into a menu.
     with ui.header().classes('items-center justify-between px-4 py-1 bg-primary no-wrap'):
@@ -75,7 +78,8 @@ def frame(title: str) -> Iterator[None]:
                 .tooltip(t('password.change')).mark('password-change')
             ui.button(t('nav.logout'), icon='logout', on_click=log_out).props('flat color=white no-caps dense') \
                 .mark('logout')
-        with ui.button(icon='menu').props(f'flat round color=white aria-label="{t("nav.menu")}"').classes('lt-md') \
+        menu_label = t('nav.menu')
+        with ui.button(icon='menu').props(f'flat round color=white aria-label="{menu_label}"').classes('lt-md') \
                 .mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
             for key, href, icon in nav:
                 with ui.item(on_click=lambda h=href: ui.navigate.to(h)).mark(f'menu-{href.strip("/") or "home"}'):
@@ -97,4 +101,5 @@ def frame(title: str) -> Iterator[None]:
                     ui.icon('logout')
                 ui.item_section(t('nav.logout'))
     with ui.column().classes('w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-3'):
+        site_banner.banner(actor)
         yield

@@ -6,20 +6,14 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from lookup.engine.errors import CodedError
 
-class InvalidIdentifier(ValueError):
+
+class InvalidIdentifier(CodedError, ValueError):
     """The value is not a VIN or FRAME. Final: shown to the operator (HTTP 422 at a web edge), nothing is queued."""
 
     code = 'INVALID_IDENTIFIER'
     http_status = 422
-
-    def __init__(self, message: str, *, code: str | None = None, **params: object) -> None:
-        super().__init__(message)
-        self.message = message
-        self.params = params
-        """Values for the translated message (e.g. `n` for VIN_LENGTH)."""
-        if code:
-            self.code = code
 
 
 class IdType(StrEnum):

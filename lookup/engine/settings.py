@@ -54,8 +54,16 @@ class EngineSettings(BaseSettings):
         """Hosts the lookup browser may contact."""
         hosts = {urlsplit(self.podzamenu_base_url).hostname, urlsplit(self.prof_rf_base_url).hostname}
         hosts |= {h.strip().lower() for h in self.allowed_hosts.split(',') if h.strip()}
-        return frozenset(h for h in hosts if h)
+        return frozenset(_ascii_host(h) for h in hosts if h)
 
     @property
     def evidence_dir(self) -> Path:
         return self.data_dir / 'evidence'
+
+
+def _ascii_host(host: str) -> str:
+    """The host as a browser sends it: an internationalised name (китайавто.рус) in its punycode form."""
+    try:
+        return host.encode('idna').decode('ascii').lower()
+    except UnicodeError:
+        return host.lower()

@@ -11,6 +11,7 @@ import inspect
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from functools import partial
 from http import HTTPStatus
 from typing import Annotated, Any, Literal
 
@@ -27,7 +28,8 @@ from lookup import service, sessions
 from lookup.auth import Actor, actor_for_token
 from lookup.db import session_scope
 from lookup.engine import identifiers
-from lookup.errors import InvalidIdentifier, LookupError_, NotFound
+from lookup.engine.errors import CodedError
+from lookup.errors import InvalidIdentifier, NotFound
 from lookup.schemas import CacheOut, CaseOut, ConversationOut, MessageOut, Page
 from lookup.settings import get_settings
 from lookup.web import ops
@@ -58,6 +60,10 @@ def _storable(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_storable)]
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+# The list endpoints' query: a search text, a page number and a page size.
+SearchText = Annotated[Text, Query(max_length=100)]
+PageNo = Annotated[int, Query(ge=1, le=100_000)]
+PageSize = Annotated[int, Query(ge=1, le=200)]
 
 _bearer = HTTPBearer(auto_error=False, description='An API token: `Authorization: Bearer pzl_…` (admins issue them '
                                                    'on /admin/users or with `python main.py create-token`).')
@@ -167,9 +173,7 @@ def list_lookups(conversation_id: Id, actor: ActorDep) -> list[CaseOut]:
 
 
 @router.get('/conversations', response_model=Page[ConversationOut], responses=_errors(*AUTHED))
-def list_conversations(actor: ActorDep, q: Annotated[Text, Query(max_length=100)] = '',
-                       page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                       page_size: Annotated[int, Query(ge=1, le=200)] = 25,
+def list_conversations(actor: ActorDep, q: SearchText = '', page: PageNo = 1, page_size: PageSize = 25,
                        lookup_status: Literal['pending', 'running', 'completed', 'failed'] | None = None,
                        needs_clarification: bool | None = None) -> Page[ConversationOut]:
     """Conversations of the caller's tenant, newest activity first."""
@@ -191,9 +195,7 @@ def list_messages(conversation_id: Id, actor: ActorDep) -> list[MessageOut]:
 
 
 @router.get('/cache', response_model=Page[CacheOut], responses=_errors(*AUTHED))
-def list_cache(actor: ActorDep, q: Annotated[Text, Query(max_length=100)] = '',
-               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-               page_size: Annotated[int, Query(ge=1, le=200)] = 25,
+def list_cache(actor: ActorDep, q: SearchText = '', page: PageNo = 1, page_size: PageSize = 25,
                sort: Literal['fetched_at', 'expires_at', 'value', 'make', 'gearbox_model', 'oem', 'outcome']
                = 'fetched_at', descending: bool = True) -> Page[CacheOut]:
     """Cached results that the caller's tenant's lookups used (the cache is shared; a tenant sees its own part)."""
@@ -248,12 +250,12 @@ class InboundResult(BaseModel):
                                                        'description': 'Already received (idempotent)'}})
 def inbound_message(body: InboundMessage, actor: ActorDep) -> JSONResponse:
     """Store a customer message (admin, manager); a single VIN/FRAME in it starts a lookup automatically."""
-    kwargs = dict(channel=body.channel, external_chat_id=body.external_chat_id,
-                  external_message_id=body.external_message_id, text=body.text, customer_name=body.customer_name)
+    receive = partial(service.receive_message, actor, channel=body.channel, external_chat_id=body.external_chat_id,
+                      external_message_id=body.external_message_id, text=body.text, customer_name=body.customer_name)
     try:
-        msg, case, created = service.receive_message(actor, **kwargs)
+        msg, case, created = receive()
     except IntegrityError:  # a concurrent delivery of the same message/chat won the insert: this one is a repeat
-        msg, case, created = service.receive_message(actor, **kwargs)
+        msg, case, created = receive()
     if not created and case is None:  # a repeat answers with the lookup the first delivery started, if any
         case = next((c for c in service.list_cases(actor, msg.conversation_id) if c.message_id == msg.id), None)
     conv = service.get_conversation(actor, msg.conversation_id)
@@ -288,7 +290,8 @@ def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     return _error(status, code, message, dict(exc.headers) if exc.headers else None)
 
 
-Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
+# The exception's class depends on the key it is registered for (404 → HTTPException), hence Any.
+Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 
 def _api_first(app: FastAPI, key: int | type[Exception], fallback: Handler) -> None:
@@ -339,9 +342,12 @@ def install(app: FastAPI) -> None:
     """Register the routes and the JSON error handlers (stable codes, never a stack trace)."""
     from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 
-    from lookup.web import replies  # issue 12: replies, same unit, history (its routes reuse this module's parts)
+    # issue 12: batches, the site alarm, replies (+ same unit, history); their routes reuse this module's parts
+    from lookup.web import alarm_api, batch_api, replies
 
     app.include_router(router)
+    app.include_router(batch_api.router)
+    app.include_router(alarm_api.router)
     app.include_router(replies.router)
     app.add_middleware(ApiErrorMiddleware)
 
@@ -363,14 +369,10 @@ def install(app: FastAPI) -> None:
     async def _session_ended(_: Request, exc: sessions.SessionEnded) -> JSONResponse:
         return _error(401, exc.code, exc.message, _UNAUTHORIZED)
 
-    @app.exception_handler(LookupError_)
-    async def _domain_error(_: Request, exc: LookupError_) -> JSONResponse:
+    @app.exception_handler(CodedError)  # the service's errors and the engine's InvalidIdentifier
+    async def _domain_error(_: Request, exc: CodedError) -> JSONResponse:
         headers = {'Retry-After': str(exc.retry_after)} if hasattr(exc, 'retry_after') else None
         return _error(exc.http_status, exc.code, exc.message, headers)
-
-    @app.exception_handler(InvalidIdentifier)
-    async def _invalid_identifier(_: Request, exc: InvalidIdentifier) -> JSONResponse:
-        return _error(exc.http_status, exc.code, exc.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -17,7 +17,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from sqlmodel import col, func, select
 
 from lookup import heartbeat
-from lookup.db import get_engine, session_scope
+from lookup.db import get_engine, select_columns, session_scope
 from lookup.queue import queue_depth
 from lookup.settings import get_settings
 from models import ACTIVE_STATUSES, LookupCache, LookupCase
@@ -116,16 +116,16 @@ class DbCollector:
         done = col(LookupCase.status).not_in(ACTIVE_STATUSES)
         for status, outcome, from_cache, n in s.exec(
                 select(LookupCase.status, LookupCase.outcome, LookupCase.from_cache, func.count())
-                .where(LookupCase.id <= self._high, done)
-                .group_by(LookupCase.status, LookupCase.outcome, LookupCase.from_cache)).all():
+                .where(col(LookupCase.id) <= self._high, done)
+                .group_by(col(LookupCase.status), col(LookupCase.outcome), col(LookupCase.from_cache))).all():
             self._add(status, outcome, from_cache, None, None, n)
-        self._open = set(s.exec(select(LookupCase.id).where(LookupCase.id <= self._high,
+        self._open = set(s.exec(select(col(LookupCase.id)).where(col(LookupCase.id) <= self._high,
                                                             col(LookupCase.status).in_(ACTIVE_STATUSES))).all())
         since = utcnow() - timedelta(hours=1)
         for started, finished in s.exec(select(LookupCase.started_at, LookupCase.finished_at).where(
                 col(LookupCase.finished_at) >= since, col(LookupCase.from_cache).is_(False),
-                col(LookupCase.started_at).is_not(None), LookupCase.id <= self._high)
-                .order_by(LookupCase.finished_at)).all():
+                col(LookupCase.started_at).is_not(None), col(LookupCase.id) <= self._high)
+                .order_by(col(LookupCase.finished_at))).all():
             self._durations.append((finished, (finished - started).total_seconds()))
 
     def _catch_up(self) -> None:
@@ -133,9 +133,9 @@ class DbCollector:
             if self._high < 0:
                 self._first_read(s)
                 return
-            rows = list(s.exec(select(*self._COLS).where(LookupCase.id > self._high)).all())
+            rows = list(s.exec(select_columns(*self._COLS).where(col(LookupCase.id) > self._high)).all())
             if self._open:
-                rows += s.exec(select(*self._COLS).where(col(LookupCase.id).in_(list(self._open)))).all()
+                rows += s.exec(select_columns(*self._COLS).where(col(LookupCase.id).in_(list(self._open)))).all()
         for case_id, status, outcome, from_cache, started, finished in sorted(rows):
             self._high = max(self._high, case_id)
             if status in ACTIVE_STATUSES:
@@ -177,6 +177,30 @@ class DbCollector:
             yield GaugeMetricFamily('podzamenu_workers_alive', 'Workers with a fresh heartbeat', value=workers)
         except Exception:  # noqa: BLE001
             logger.warning('heartbeats unavailable for /metrics')
+        yield from _site_health_metrics()
+
+
+def _site_health_metrics():  # noqa: ANN202
+    """The site-change alarm (issue 12 #5): 1 while an alarm is open (onset as the periodic check saw it), and the
+    shares it compares, per site and signal."""
+    from lookup import site_health
+    from models import SiteAlarm
+    alarm = GaugeMetricFamily('podzamenu_site_alarm', 'Site-change alarm open (1) per site and signal',
+                              labels=['site', 'signal', 'step'])
+    share = GaugeMetricFamily('podzamenu_site_signal_share', 'Share of site visits showing the signal',
+                              labels=['site', 'signal', 'window'])
+    with session_scope() as s:
+        open_rows = {(a.site, a.signal): a for a in s.exec(select(SiteAlarm).where(col(SiteAlarm.ended_at).is_(None)))}
+        readings = site_health.readings(s)
+    for r in readings:
+        row = open_rows.pop((r.site, r.signal), None)
+        alarm.add_metric([r.site, r.signal, (row.step or '') if row else ''], 1 if row else 0)
+        share.add_metric([r.site, r.signal, '1h'], r.share_hour)
+        share.add_metric([r.site, r.signal, '7d'], r.share_week)
+    for (site, signal), row in open_rows.items():  # open, though no visits any more
+        alarm.add_metric([site, signal, row.step or ''], 1)
+    yield alarm
+    yield share
 
 
 _registry = CollectorRegistry()

@@ -183,7 +183,7 @@ async def test_admin_creates_a_user_in_their_own_tenant(visitor: Callable[..., U
     admin.find(marker='new-username').type(name)
     admin.find(marker='new-password').type('short')
     admin.find(marker='create-user').click()
-    await admin.should_see('at least 8 characters', retries=50)
+    await admin.should_see('минимальная длина 8', retries=50)
     admin.find(marker='new-password').clear().type('long-enough-1')
     admin.find(marker='new-role').elements.pop().value = 'viewer'
     admin.find(marker='create-user').click()
@@ -194,7 +194,7 @@ async def test_admin_creates_a_user_in_their_own_tenant(visitor: Callable[..., U
     admin.find(marker='new-username').type(name.upper())  # taken, whatever the case
     admin.find(marker='new-password').type('long-enough-1')
     admin.find(marker='create-user').click()
-    await admin.should_see('This username is taken', retries=50)
+    await admin.should_see('Это имя пользователя уже занято', retries=50)
     await log_in(visitor(), Member(username=name, password='long-enough-1', role='viewer', user_id=row.id,
                                    token='', token_id=0))
 

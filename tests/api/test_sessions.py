@@ -202,7 +202,7 @@ async def test_changing_ones_password_ends_the_other_sessions(visitor: Callable[
     here.find(marker='password-current').type('not-my-password')
     here.find(marker='password-new').type('brand-new-password-1')
     here.find(marker='password-save').click()
-    await here.should_see('The current password is wrong', retries=50)
+    await here.should_see('Текущий пароль неверен', retries=50)
     here.find(marker='password-current').clear().type(member.password)
     here.find(marker='password-save').click()
     await here.should_see('Пароль изменён', retries=50)

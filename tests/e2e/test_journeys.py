@@ -75,8 +75,8 @@ def test_dashboard_shows_queue_worker_and_failures(page: Page, shot) -> None:  #
     page.get_by_role('button', name='Мониторинг').click()
     expect(page.get_by_text('Пульс воркера')).to_be_visible()
     expect(page.locator('.nicegui-echart canvas').first).to_be_visible()  # lookups per hour
-    # The embedded worker beats every few seconds: its age is a number of seconds, not "no worker".
-    expect(page.locator('text=/^\\d+(\\.\\d+)? s$/').first).to_be_visible()
+    # The embedded worker beats every few seconds: its age is a number of seconds (Russian: «1,5 с»), not "no worker".
+    expect(page.locator('text=/^\\d+(,\\d+)? с$/').first).to_be_visible()
     expect(page.get_by_text('Последние ошибки')).to_be_visible()
     shot('06-dashboard')
 

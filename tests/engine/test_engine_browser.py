@@ -177,3 +177,22 @@ def test_only_the_site_hosts_are_reachable(engine_sandbox: Sandbox) -> None:
             assert page.evaluate('u => fetch(u).then(r => r.status)', engine_sandbox.url + '/') == 200
     finally:
         pool.close()
+
+
+def test_look_alike_urls_of_an_allowed_host_reach_the_gate(engine_sandbox: Sandbox) -> None:
+    """The driver-side pattern lets only exact site hosts through unrouted: a userinfo or suffix trick that resolves
+    elsewhere is still routed to the gate and blocked (real Chromium resolves the URLs as the page would)."""
+    from lookup.engine.browser import BrowserPool
+
+    pool = BrowserPool(engine_settings(engine_sandbox))
+    port = engine_sandbox.url.rsplit(':', 1)[1]
+    tricks = [f'http://127.0.0.1@localhost:{port}/', f'http://127.0.0.1.localhost:{port}/']
+    try:
+        with pool.session().context(timeout_ms=10_000) as ctx:
+            page = ctx.new_page()
+            for url in tricks:
+                with pytest.raises(Exception, match='ERR_BLOCKED_BY_CLIENT'):
+                    page.goto(url, wait_until='domcontentloaded')
+            ctx.new_page().goto(engine_sandbox.url + '/', wait_until='domcontentloaded')  # the site still loads
+    finally:
+        pool.close()

@@ -64,3 +64,35 @@ def test_deleting_cache_rows_leaves_cases_alone_and_ids_are_never_reused(backend
     with session_scope() as s:
         again = cache.store(session=s, cache_key='VIN:XW8ZZZ61ZAA000001', result=result, settings=get_settings()).id
     assert again > first
+
+
+def test_expired_rows_go_in_short_batches_and_live_ones_stay(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The minute sweep deletes expired cache rows batch after batch (one short write transaction each), all of
+    them, and nothing that has not expired."""
+    from datetime import timedelta
+
+    from sqlmodel import func, select
+
+    from lookup import cache
+    from lookup.db import session_scope
+    from lookup.engine.result import LookupResult
+    from lookup.settings import get_settings
+    from models import LookupCache
+    from models.dbtypes import utcnow
+    monkeypatch.setattr(cache, 'PURGE_BATCH', 3)
+    with session_scope() as s:
+        for n in range(8):
+            vin = f'WVWZZZ1KZ8W{n:06d}'
+            cache.store(session=s, cache_key=f'VIN:{vin}', result=LookupResult(query=vin, id_type='VIN',
+                        outcome='FOUND'), settings=get_settings())
+        rows = s.exec(select(LookupCache).order_by(LookupCache.id)).all()
+        for row in rows[:7]:
+            row.expires_at = utcnow() - timedelta(minutes=1)
+    statements: list[int] = []
+    real = cache.purge_expired
+    monkeypatch.setattr(cache, 'purge_expired', lambda **kw: statements.append(n := real(**kw)) or n)
+    import tasks
+    tasks.sweep.call_local()
+    assert statements == [3, 3, 1]
+    with session_scope() as s:
+        assert s.exec(select(func.count()).select_from(LookupCache)).one() == 1

@@ -112,9 +112,9 @@ async def test_cache_page_lists_and_invalidates(manager: User) -> None:
     row = next(r for r in table.rows if r['oem'] == '02Q300012X')
     manager.find(marker='cache-table').trigger('selection', args={'rows': [row], 'keys': [row['key']], 'added': True})
     manager.find(marker='cache-invalidate-selected').click()
-    await manager.should_see(marker='confirm-dialog')
+    await manager.should_see('Сбросить 1 запись кэша?')  # the plural form for one (not «1 записей»)
     manager.find(marker='confirm-yes').click()
-    await manager.should_see('Сброшено: 1')
+    await manager.should_see('Сброшена 1 запись')
     await eventually(lambda: all(r['oem'] != '02Q300012X' for r in table.rows))
 
 

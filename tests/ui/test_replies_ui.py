@@ -89,7 +89,7 @@ async def test_history_shows_what_changed_between_lookups(manager: User, convers
     await manager.open(f'/conversations/{conversation_id}')
     manager.find(marker=f'case-history-{latest}').click()
     await manager.should_see(marker='history-dialog')
-    await manager.should_see('Поисков: 2')
+    await manager.should_see('2 поиска')
     await manager.should_see('OEM: 02Q300048H → 02Q300049J')
     await manager.should_see('первый результат')
 
@@ -135,4 +135,4 @@ async def test_the_cache_row_opens_the_identifiers_history(user: User, conversat
     user.find(marker='cache-table').trigger('history', {'key': f'VIN:{vin}'})
     await user.should_see(marker='history-dialog', retries=50)
     await user.should_see(f'История поисков: VIN {vin}')
-    await user.should_see('Поисков: 1')
+    await user.should_see('1 поиск')

@@ -9,8 +9,9 @@ from nicegui import ui
 from lookup.schemas import CaseOut
 from lookup.settings import get_settings
 from models.dbtypes import utcnow
-from ui.formatting import ago, when
-from ui.i18n import t
+from ui.failures import failure_detail
+from ui.formatting import ago, number, when
+from ui.i18n import has, t, tn
 
 STATUS_COLORS = {'pending': 'grey-7', 'running': 'primary', 'completed': 'positive', 'failed': 'negative'}
 TAG_COLORS = {'VERIFIED_MATCH': 'positive', 'MISMATCH': 'negative', 'UNVERIFIED': 'warning'}
@@ -115,7 +116,7 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
         ui.label(t('case.manual_kpp')).classes('text-warning text-sm')
     candidates = gearbox.get('oem_candidates') or []
     if candidates:
-        with ui.expansion(t('case.candidates', n=len(candidates))).classes('w-full').props('dense'):
+        with ui.expansion(tn('case.candidates', len(candidates))).classes('w-full').props('dense'):
             ui.table(columns=[{'name': 'oem', 'label': 'OEM', 'field': 'oem', 'align': 'left'},
                               {'name': 'name', 'label': t('case.name'), 'field': 'name', 'align': 'left'}],
                      rows=[{'oem': c.get('oem'), 'name': c.get('name') or ''} for c in candidates]) \
@@ -125,10 +126,17 @@ def _result(case: CaseOut, result: dict, on_refresh: Action | None) -> None:
 
 def _failure(case: CaseOut, result: dict, on_retry: Action | None) -> None:
     code = case.error.code if case.error else (case.outcome or '')
-    reason = t(f'outcome.{code}') if f'outcome.{code}' in _known() else (case.error.message if case.error else code)
-    ui.label(reason).classes('text-negative font-medium').mark('case-error')
-    if case.error and case.error.message and case.error.message != code:
-        ui.label(case.error.message).classes('text-sm text-grey-8').mark('case-error-detail')
+    raw = case.error.message if case.error and case.error.message and case.error.message != code else ''
+    # The engine's outcome and detail in the user's language; its English detail stays at hand for support.
+    reason = t(f'outcome.{code}') if has(f'outcome.{code}') else t('outcome.SITE_ERROR')
+    detail = failure_detail(raw)
+    with ui.row().classes('items-center gap-1'):
+        ui.label(reason).classes('text-negative font-medium').mark('case-error')
+        if raw:
+            with ui.icon('info_outline', size='xs', color='grey-6').classes('cursor-help'):
+                ui.tooltip(t('fail.raw_detail', detail=raw)).mark('case-error-raw')
+    if detail:
+        ui.label(detail).classes('text-sm text-grey-8').mark('case-error-detail')
     evidence = (result or {}).get('evidence') or {}
     if evidence.get('screenshot'):
         with ui.expansion(t('case.screenshot')).props('dense').classes('w-full'):
@@ -141,14 +149,15 @@ def _footer(case: CaseOut, evidence: dict, *, on_refresh: Action | None = None, 
         with ui.row().classes('items-center gap-3'):
             if evidence.get('source'):
                 url = evidence.get('final_url')
+                source = t('case.source', source=evidence['source'])
                 if url:
-                    ui.link(f'{t("case.source")}: {evidence["source"]}', url, new_tab=True)
+                    ui.link(source, url, new_tab=True)
                 else:
-                    ui.label(f'{t("case.source")}: {evidence["source"]}')
+                    ui.label(source)
             if evidence.get('duration_ms') and not case.from_cache:
-                ui.label(t('case.duration', s=f'{evidence["duration_ms"] / 1000:.1f}'))
+                ui.label(t('case.duration', s=number(evidence['duration_ms'] / 1000, '0.0')))
             if case.attempts > 1:
-                ui.label(t('case.attempts', n=case.attempts))
+                ui.label(tn('case.attempts', case.attempts))
         if on_retry:
             ui.button(t('case.retry'), icon='replay', on_click=lambda: on_retry(case.id)) \
                 .props('flat dense no-caps').mark('case-retry')
@@ -169,11 +178,6 @@ def _tools(case: CaseOut, *, on_reply: Action | None, on_same_unit: Action | Non
         if on_history:
             ui.button(t('history.button'), icon='history', on_click=lambda: on_history(case.id)) \
                 .props('flat dense no-caps').mark(f'case-history case-history-{case.id}')
-
-
-def _known() -> set[str]:
-    from ui.i18n import RU
-    return set(RU)
 
 
 def _copy(text: str) -> None:

@@ -12,7 +12,7 @@ from lookup.auth import Actor
 from lookup.errors import LookupError_
 from lookup.templates import KINDS
 from ui.formatting import when
-from ui.i18n import error_text, t
+from ui.i18n import error_text, t, tn
 from ui.session import act
 
 
@@ -33,8 +33,8 @@ async def open_reply_dialog(holder: ui.element, case_id: int, conversation_id: i
     holder.clear()
     with holder, ui.dialog() as dialog, ui.card().classes('w-full max-w-2xl').mark('reply-dialog'):
         ui.label(t('reply.title')).classes('text-lg font-medium')
-        options = {k: t(f'kind.{k}') + (f' {t("reply.suggested")}' if k == preview.suggested_kind else '')
-                   for k in KINDS}
+        suggested = ' ' + t('reply.suggested')
+        options = {k: t(f'kind.{k}') + (suggested if k == preview.suggested_kind else '') for k in KINDS}
         kind = ui.select(options, value=preview.kind, label=t('reply.kind')).classes('w-full').mark('reply-kind')
         text = ui.textarea(t('reply.text'), value=preview.text).props('outlined autogrow') \
             .classes('w-full').mark('reply-text')
@@ -93,7 +93,7 @@ async def open_same_unit_dialog(holder: ui.element, case_id: int) -> None:
         if not found.cars:
             ui.label(t('same.empty')).classes('text-grey-7').mark('same-unit-empty')
         else:
-            ui.label(t('same.total', n=found.total)).classes('text-sm')
+            ui.label(tn('same.total', found.total)).classes('text-sm')
             columns = [
                 {'name': 'car', 'label': t('same.car'), 'field': 'car', 'align': 'left'},
                 {'name': 'year', 'label': t('same.year'), 'field': 'year', 'align': 'left'},
@@ -147,7 +147,7 @@ async def _history_dialog(holder: ui.element, read: Callable[[Actor], units.Hist
 def history_view(hist: units.History) -> None:
     """The timeline, newest first (reused by a page for a cache row)."""
     ui.label(t('history.title', v=f'{hist.id_type} {hist.value}')).classes('text-lg font-medium mono break-all')
-    ui.label(t('history.total', n=hist.total)).classes('text-sm text-grey-7')
+    ui.label(tn('history.total', hist.total)).classes('text-sm text-grey-7')
     with ui.column().classes('w-full gap-2').mark('history'):
         for e in reversed(hist.entries):
             changed = bool(e.changes)
@@ -160,13 +160,15 @@ def history_view(hist: units.History) -> None:
                              'negative' if e.status == 'failed' else 'grey-7')
                     ui.label(t('history.cached') if e.from_cache else t('history.fetched')) \
                         .classes('text-xs text-grey-7')
+                gearbox = t('field.gearbox')
                 facts = ' · '.join(v for v in (' '.join(x for x in (e.make, e.model, e.year) if x),
-                                               e.gearbox and f'{t("field.gearbox")} {e.gearbox}',
+                                               e.gearbox and f'{gearbox} {e.gearbox}',
                                                e.oem and f'OEM {e.oem}') if v)
                 ui.label(facts or t('history.no_result')).classes('text-sm')
                 if changed:
                     for ch in e.changes:
-                        ui.label(f'{t("field." + ch.field)}: {ch.before or "—"} → {ch.after or "—"}') \
+                        field = t(f'field.{ch.field}')
+                        ui.label(f'{field}: {ch.before or "—"} → {ch.after or "—"}') \
                             .classes('text-sm text-amber-10 font-medium mono').mark('history-change')
                 elif e.compared_with is not None:
                     ui.label(t('history.same')).classes('text-xs text-grey-7')

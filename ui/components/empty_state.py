@@ -11,13 +11,22 @@ from ui.i18n import t
 
 
 def empty_state(table: ui.table, text: str, *, icon: str = 'inbox', hint: str = '') -> ui.table:
-    """Fill the table's `no-data` slot (Quasar shows it instead of the footer while there are no rows).
-    Call again to change the text (e.g. «nothing matches» while a filter is on); the caller updates the table."""
+    """Fill the table's `no-data` slot with a friendly empty state. Quasar shows that slot *instead of* the pagination
+    footer while there are no rows, so the slot brings a footer line of its own, worded by the page's Quasar language
+    pack like the real one («Строк на странице: 25 · 0-0 из 0»). Call again to change the text (e.g. «nothing
+    matches» while a filter is on); the caller updates the table."""
     hint_html = f'<div class="text-caption text-grey-6">{escape(hint)}</div>' if hint else ''
+    rows = int((table.pagination or {}).get('rowsPerPage') or 0)
+    per_page = f'<span>{{{{ $q.lang.table.recordsPerPage }}}} {rows}</span>' if rows else ''
     table.add_slot('no-data', f'''
-    <div class="full-width column items-center q-py-lg q-gutter-xs text-grey-7 empty-state">
-      <q-icon name="{escape(icon)}" size="40px" color="grey-5" />
-      <div class="text-body2">{escape(text)}</div>{hint_html}
+    <div class="full-width column">
+      <div class="full-width column items-center q-py-lg q-gutter-xs text-grey-7 empty-state">
+        <q-icon name="{escape(icon)}" size="40px" color="grey-5" />
+        <div class="text-body2">{escape(text)}</div>{hint_html}
+      </div>
+      <div class="full-width row justify-end items-center q-gutter-x-lg text-grey-8 empty-footer">
+        {per_page}<span>{{{{ $q.lang.table.pagination(0, 0, 0) }}}}</span>
+      </div>
     </div>''')
     return table
 
@@ -31,11 +40,3 @@ def filtered_empty_state(table: ui.table, filtered: bool, *, text: str, hint: st
         empty_state(table, t('table.no_match'), icon='search_off', hint=t('table.no_match_hint'))
     else:
         empty_state(table, text, icon=icon, hint=hint)
-
-
-def footer_texts(table: ui.table) -> ui.table:
-    """The pagination footer in the user's language (Quasar's language pack is one per app, set to Russian)."""
-    table.props(f'rows-per-page-label="{t("table.rows_per_page")}"')
-    # A JS function prop (leading colon): NiceGUI evaluates it in the browser.
-    table.props(f':pagination-label="(first, last, total) => first + \'-\' + last + \' {t("table.of")} \' + total"')
-    return table

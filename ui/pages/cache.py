@@ -9,9 +9,9 @@ from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
 from ui.components.case_tools import open_key_history_dialog
-from ui.components.empty_state import filtered_empty_state, footer_texts
+from ui.components.empty_state import filtered_empty_state
 from ui.formatting import when
-from ui.i18n import error_text, t
+from ui.i18n import error_text, t, tn
 from ui.session import act, current_actor
 from ui.theme import frame
 
@@ -46,11 +46,15 @@ def register() -> None:
                     .props('outline no-caps').mark('cache-invalidate-selected')
                 sel_button.set_visibility(actor.can_lookup)
                 ui.button(t('cache.refresh'), icon='refresh', on_click=lambda: load()).props('flat no-caps')
+                with ui.button(t('cache.export'), icon='download').props('flat no-caps').mark('cache-export'), \
+                        ui.menu().props('auto-close'):
+                    for fmt in ('csv', 'xlsx'):
+                        ui.menu_item(fmt.upper(), on_click=lambda f=fmt: export(f)).mark(f'cache-export-{fmt}')
                 if actor.is_admin or actor.is_operator:
-                    ui.button(t('cache.invalidate_all' if actor.is_operator else 'cache.invalidate_tenant'),
+                    ui.button(t('cache.invalidate_all') if actor.is_operator else t('cache.invalidate_tenant'),
                               icon='delete_forever', color='negative',
                               on_click=lambda: confirm(None)).props('outline no-caps').mark('cache-invalidate-all')
-            columns = [
+            columns: list[dict] = [
                 {'name': 'value', 'label': t('cache.key'), 'field': 'value', 'align': 'left', 'sortable': True},
                 {'name': 'make', 'label': t('cache.make'), 'field': 'make', 'align': 'left', 'sortable': True,
                  **WIDE},
@@ -65,8 +69,9 @@ def register() -> None:
                 {'name': 'expires_at', 'label': t('cache.expires'), 'field': 'expires', 'align': 'left',
                  'sortable': True, **WIDE},
                 {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left', **WIDE},
-                {'name': 'actions', 'label': '', 'field': 'key'},
             ]
+            # Every role's rows have the history button (issue 12 #6); the slot draws the cell (never the raw key).
+            columns.append({'name': 'actions', 'label': '', 'field': 'key'})
             table = ui.table(columns=columns, rows=[], row_key='key',
                              selection='multiple' if actor.can_lookup else None,
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
@@ -78,17 +83,17 @@ def register() -> None:
                                      icon='inventory_2')
 
             show_empty(False)
-            footer_texts(table)
             # Plain icon buttons per row (a labelled q-btn per row doubled the render time of a page): the
             # identifier's lookup history (issue 12 #6, everyone) and invalidation (not viewers).
+            history, invalidate = t('history.button'), t('cache.invalidate')
             delete = f'''
-                  <q-btn flat dense round size="sm" color="negative" icon="delete" title="{t('cache.invalidate')}"
-                         :aria-label="'{t('cache.invalidate')} ' + props.row.value"
+                  <q-btn flat dense round size="sm" color="negative" icon="delete" title="{invalidate}"
+                         :aria-label="'{invalidate} ' + props.row.value"
                          @click="() => $parent.$emit('invalidate', props.row)" />''' if actor.can_lookup else ''
             table.add_slot('body-cell-actions', f'''
                 <q-td :props="props" auto-width class="no-wrap">
-                  <q-btn flat dense round size="sm" icon="history" title="{t('history.button')}"
-                         :aria-label="'{t('history.button')} ' + props.row.value"
+                  <q-btn flat dense round size="sm" icon="history" title="{history}"
+                         :aria-label="'{history} ' + props.row.value"
                          @click="() => $parent.$emit('history', props.row)" />{delete}
                 </q-td>''')
             dialogs = ui.element('div')
@@ -120,16 +125,26 @@ def register() -> None:
             table.selected = [r for r in table.selected if any(x['key'] == r['key'] for x in table.rows)]
             show_empty(bool(search.value))
             table.update()
-            total_label.text = t('cache.total', n=res.total)
+            total_label.text = tn('cache.total', res.total)
             update_sel_button()
+
+        async def export(fmt: str) -> None:
+            """The table as filtered now, in the user's language, as of this click (tenant-scoped like the page)."""
+            p = table.pagination
+            labels = {k: t(f'export.{k}') for k, _ in service.CACHE_COLUMNS}
+            f = await act(lambda a: service.cache_export(a, fmt, q=search.value or '', labels=labels,
+                                                         sort=p.get('sortBy') or 'fetched_at',
+                                                         descending=bool(p.get('descending', True))))
+            if f is not None:
+                ui.download.content(f.content, f.filename, f.media_type)
 
         async def confirm(keys: list[str] | None) -> None:
             if keys is not None and not keys:
                 return
             if keys is not None:
-                text = t('cache.confirm', n=len(keys))
+                text = tn('cache.confirm', len(keys))
             else:
-                text = t('cache.confirm_all' if actor.is_operator else 'cache.confirm_tenant')
+                text = t('cache.confirm_all') if actor.is_operator else t('cache.confirm_tenant')
             with ui.dialog() as dialog, ui.card().mark('confirm-dialog'):
                 ui.label(text)
                 with ui.row().classes('w-full justify-end'):
@@ -144,7 +159,7 @@ def register() -> None:
                 return
             if n is None:
                 return
-            ui.notify(t('cache.done', n=n), type='positive')
+            ui.notify(tn('cache.done', n), type='positive')
             table.selected = []
             await load()
 

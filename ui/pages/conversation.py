@@ -12,7 +12,7 @@ from ui.components.case_card import case_card, stage_text
 from ui.components.case_tools import open_history_dialog, open_reply_dialog, open_same_unit_dialog
 from ui.components.lookup_dialog import open_lookup_dialog
 from ui.formatting import when
-from ui.i18n import error_text, t
+from ui.i18n import channel_label, error_text, has, t, tn
 from ui.session import act, current_actor
 from ui.theme import frame
 
@@ -41,7 +41,7 @@ def register() -> None:
             with ui.row().classes('w-full items-center justify-between'):
                 with ui.column().classes('gap-0'):
                     ui.label(title).classes('text-xl font-medium')
-                    ui.label(f'{conv.channel} · {conv.external_chat_id}').classes('text-sm text-grey-7')
+                    ui.label(f'{channel_label(conv.channel)} · {conv.external_chat_id}').classes('text-sm text-grey-7')
                 if conv.needs_clarification:
                     ui.badge(t('conv.needs_clarification'), color='warning').mark('needs-clarification')
                 if actor.can_lookup:
@@ -87,7 +87,7 @@ def register() -> None:
             with ui.row().classes('items-center gap-2 self-end'):
                 ui.badge(t(f'delivery.{m.delivery_status}'), color=color).props('outline').mark('delivery-status')
                 if m.delivery_attempts > 1:
-                    ui.label(t('delivery.attempts', n=m.delivery_attempts)).classes('text-xs text-grey-7')
+                    ui.label(tn('case.attempts', m.delivery_attempts)).classes('text-xs text-grey-7')
                 if m.delivery_status == 'failed' and actor.can_lookup:
                     ui.button(t('delivery.retry'), icon='send', on_click=lambda mid=m.id: retry_delivery(mid)) \
                         .props('flat dense no-caps size=sm').mark('delivery-retry')
@@ -96,11 +96,17 @@ def register() -> None:
 
         async def retry_delivery(message_id: int) -> None:
             try:
-                if await act(lambda a: replies.retry_delivery(a, message_id)):
-                    ui.notify(t('delivery.retrying'), type='info')
+                ok = await act(lambda a: replies.retry_delivery(a, message_id))
             except LookupError_ as exc:
-                ui.notify(error_text(exc.code, exc.message, **exc.params), type='negative')
-            await refresh_messages()
+                ok = None
+                with messages_box:
+                    ui.notify(error_text(exc.code, exc.message, **exc.params), type='negative')
+            # The push of the new state may have rebuilt the thread meanwhile, clicked button included: go on in
+            # the thread's box (it stays), not in the button's slot.
+            with messages_box:
+                if ok:
+                    ui.notify(t('delivery.retrying'), type='info')
+                await refresh_messages()
 
         async def _lookup_from(text: str) -> None:
             from lookup import detect
@@ -123,7 +129,7 @@ def register() -> None:
                 positions = {}
                 for c in items:
                     if c.status == 'pending':
-                        positions[c.id] = await act(lambda a, cid=c.id: service.queue_position(a, cid))
+                        positions[c.id] = await act(lambda a, cid=c.id: service.queue_position(a, cid))  # type: ignore[misc]
             finally:
                 reloading[0] -= 1
             cases_box.clear()
@@ -178,7 +184,8 @@ def register() -> None:
                 before = seen.get(c.id)
                 seen[c.id] = c.status
                 if before in ('pending', 'running') and c.status in ('completed', 'failed'):
-                    outcome = t(f'outcome.{c.outcome}') if c.outcome else (c.error.message if c.error else '')
+                    key = f'outcome.{c.outcome}'
+                    outcome = t(key) if c.outcome and has(key) else t('outcome.SITE_ERROR')
                     if c.status == 'completed':
                         ui.notify(t('toast.completed', v=c.value, o=outcome), type='positive')
                     else:

@@ -6,9 +6,9 @@ from nicegui import run, ui
 
 from lookup import service
 from ui import live
-from ui.components.empty_state import filtered_empty_state, footer_texts
+from ui.components.empty_state import filtered_empty_state
 from ui.formatting import ago
-from ui.i18n import t
+from ui.i18n import channel_label, t
 from ui.session import current_actor
 from ui.theme import frame
 
@@ -47,7 +47,6 @@ def register() -> None:
                 filtered_empty_state(table, filtered, text=t('conv.empty'), hint=t('conv.empty_hint'), icon='forum')
 
             show_empty(False)
-            footer_texts(table)
 
             async def load(pagination: dict | None = None) -> None:
                 p = pagination or table.pagination
@@ -59,7 +58,7 @@ def register() -> None:
                 if res is None:
                     return
                 table.rows = [{'id': c.id, 'customer': c.customer_name or c.external_chat_id,
-                               'channel': c.channel, 'last': c.last_message_text,
+                               'channel': channel_label(c.channel), 'last': c.last_message_text,
                                'status': ('⚠ ' + t('conv.needs_clarification') + ' · ' if c.needs_clarification
                                           else '') + (t(f'status.{c.last_lookup_status}')
                                                       if c.last_lookup_status else '—'),

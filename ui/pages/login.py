@@ -9,7 +9,7 @@ from nicegui import app, context, run, ui
 
 from lookup import sessions
 from lookup.throttle import Attempt, get_throttle
-from ui.i18n import t
+from ui.i18n import quasar_language, t
 from ui.session import browser_id, load_actor
 
 
@@ -58,6 +58,7 @@ def register() -> None:
         if 'lang' not in app.storage.user:  # nobody is known yet: speak the browser's language
             app.storage.user['lang'] = browser_language(context.client.request.headers.get('accept-language', ''))
         ui.page_title(t('login.title'))
+        quasar_language()
         target = safe_target(redirect_to)
         if await run.io_bound(load_actor, context.client.request.session.get('sid')) is not None:
             ui.navigate.to(target)  # already logged in; the middleware re-checks the user on that page

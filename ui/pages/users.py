@@ -12,7 +12,7 @@ from lookup.auth import Actor
 from lookup.errors import LookupError_
 from models import Role
 from ui.formatting import when
-from ui.i18n import error_text, t
+from ui.i18n import exception_text, role_label, t
 from ui.session import act, current_actor
 from ui.theme import frame
 
@@ -23,10 +23,8 @@ async def _call(fn: Callable[[Actor], Any]) -> tuple[bool, Any]:
     try:
         result = await act(lambda a: (True, fn(a)))
         return result if result is not None else (False, None)
-    except ValueError as exc:
-        ui.notify(str(exc), type='negative')
-    except LookupError_ as exc:
-        ui.notify(error_text(exc.code, exc.message), type='negative')
+    except (ValueError, LookupError_) as exc:  # bad input (InvalidUserInput) or refused (Forbidden, NotFound)
+        ui.notify(exception_text(exc), type='negative')
     return False, None
 
 
@@ -46,8 +44,8 @@ def register() -> None:
                     username = ui.input(t('login.username')).props('dense outlined').mark('new-username')
                     password = ui.input(t('login.password'), password=True).props('dense outlined') \
                         .mark('new-password')
-                    role = ui.select({r.value: r.value for r in Role}, value='manager').props('dense outlined') \
-                        .mark('new-role')
+                    role = ui.select({r.value: role_label(r.value) for r in Role}, value='manager') \
+                        .props('dense outlined').mark('new-role')
                     ui.button(t('users.create'), on_click=lambda: add()).mark('create-user')
             ui.label(t('users.tokens')).classes('text-lg font-medium mt-4')
             tokens_box = ui.column().classes('w-full').mark('tokens')
@@ -113,11 +111,11 @@ def register() -> None:
                         ui.label(u['username']).classes('w-40 font-medium')
                         ui.label(u['full_name'] or '').classes('w-48 text-sm')
                         if u['id'] != actor.user_id:
-                            ui.select({r.value: r.value for r in Role}, value=u['role'],
+                            ui.select({r.value: role_label(r.value) for r in Role}, value=u['role'],
                                       on_change=lambda e, uid=u['id']: change_role(uid, e.value)) \
                                 .props('dense borderless').classes('w-28').mark(f'role-{u["username"]}')
                         else:
-                            ui.label(u['role']).classes('w-28')
+                            ui.label(role_label(u['role'])).classes('w-28')
                         ui.label(t('users.active') if u['is_active'] else t('users.inactive')).classes('w-24') \
                             .mark(f'state-{u["username"]}')
                         if u['id'] != actor.user_id:

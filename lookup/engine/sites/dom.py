@@ -194,6 +194,15 @@ def _pairs(visible: list[Node]) -> list[dict[str, str]]:
     return out
 
 
+def _own_row(el: Node, siblings: list[Node]) -> Node:
+    """The largest ancestor of `el` that holds no other of `siblings`: the row a parts cell or link sits in."""
+    row = el
+    while row.parent is not None and row.parent.tag not in ('#root', 'body') and \
+            sum(1 for x in siblings if row.parent in x.ancestors()) == 1:
+        row = row.parent
+    return row
+
+
 def snapshot_html(html: str, *, detail: str = 'searchDetailCell', vcell: str = 'vehicleCell',
                   link: str = '/search?query=') -> dict[str, Any]:
     """The same structure SNAPSHOT_JS returns, computed from an HTML string."""
@@ -220,10 +229,7 @@ def snapshot_html(html: str, *, detail: str = 'searchDetailCell', vcell: str = '
     detail_els = [el for el in visible if has_class(el, detail)]
     details = []
     for cell in detail_els:
-        row = cell
-        while row.parent is not None and row.parent.tag not in ('#root', 'body') and \
-                sum(1 for d in detail_els if row.parent in d.ancestors()) == 1:
-            row = row.parent
+        row = _own_row(cell, detail_els)
         anchors = [a for a in [cell, *cell.iter(), *row.iter()] if _is_part_link(a, link)]
         anchor = anchors[0] if anchors else None
         cells = [t for t in (inner_text(v) for v in row.iter() if has_class(v, vcell)) if t]
@@ -234,10 +240,7 @@ def snapshot_html(html: str, *, detail: str = 'searchDetailCell', vcell: str = '
     link_els = [a for a in visible if _is_part_link(a, link)]
     links = []
     for a in link_els:
-        row = a
-        while row.parent is not None and row.parent.tag not in ('#root', 'body') and \
-                sum(1 for x in link_els if row.parent in x.ancestors()) == 1:
-            row = row.parent
+        row = _own_row(a, link_els)
         links.append({'href': a.attrs.get('href'), 'text': inner_text(a),
                       'detail': any(has_class(x, detail) for x in a.ancestors()),
                       'other': [] if row is a else strip_lines(inner_text(row), inner_text(a).split('\n'))})

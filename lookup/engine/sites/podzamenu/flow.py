@@ -48,6 +48,9 @@ SNAPSHOT_ARG = {'chrome': f'{S.CHROME}, {S.CHROME_NAV}',
                 'headings': 'h1, h2, h3, h4, h5, h6, [class*="title"], [class*="Title"]',
                 'detail': S.DETAIL_CELL, 'vcell': S.VEHICLE_CELL, 'link': S.PART_LINK,
                 'catalogue': f'{S.ACCORDION}, [role="tablist"], [role="tabpanel"], {S.CARD}'}
+STILL_SNAPSHOT_JS = (f'a => window.__lk.still(a.quiet) && '
+                     f'({{...({SNAPSHOT_JS.strip()})(a.o), link_count: window.__lk.linkCount()}})')
+"""The snapshot, taken in the first animation frame the DOM is still (one round trip), plus the part-link count."""
 
 
 def search_url(base_url: str, value: str) -> str:
@@ -58,9 +61,9 @@ def search_url(base_url: str, value: str) -> str:
 def snapshot(page: Page, run: Run) -> dict[str, Any]:
     """The DOM for the parsers, once the view has stopped changing (a view may render in several passes)."""
     with run.step('snapshot') as step:
-        try:
-            page.wait_for_function('q => window.__lk.still(q)', arg=SNAPSHOT_QUIET_MS, polling='raf',
-                                   timeout=run.ms(SNAPSHOT_PATIENCE_S))
+        try:  # one round trip: the page reads itself in the first animation frame it is still
+            return page.wait_for_function(STILL_SNAPSHOT_JS, arg={'quiet': SNAPSHOT_QUIET_MS, 'o': SNAPSHOT_ARG},
+                                          polling='raf', timeout=run.ms(SNAPSHOT_PATIENCE_S)).json_value()
         except PlaywrightTimeout:
             run.ms()  # the deadline passed: that raises; a DOM that never stops changing is read as it is
             step.detail = 'never still'
@@ -141,12 +144,14 @@ class Catalogue:
     def click(self, name: str, spec: Spec) -> bool:
         """A trusted click on the first shown target; False when none is shown or it cannot be clicked."""
         shown = {**spec, 'shown': True}
-        if not self.exists(shown) and (not self.exists(spec) or not self.until(f'{name}-shown', [shown])):
-            self.run.steps.append(Step(name=f'click:{name}', detail=f'{_label(spec)} (not shown)',
-                                       started_ms=self.run.elapsed_ms()))
-            return False
-        with self.run.step(f'click:{name}', _label(spec)) as step:
+        # Shown now? Then the settle clock starts here (one round trip for both).
+        if not self.page.evaluate('s => window.__lk.find(s).length > 0 && window.__lk.mark()', shown):
+            if not self.exists(spec) or not self.until(f'{name}-shown', [shown]):
+                self.run.steps.append(Step(name=f'click:{name}', detail=f'{_label(spec)} (not shown)',
+                                           started_ms=self.run.elapsed_ms()))
+                return False
             self.page.evaluate('window.__lk.mark()')
+        with self.run.step(f'click:{name}', _label(spec)) as step:
             try:
                 self.locator(shown).first.click(timeout=self.run.ms(CLICK_CAP_S))
                 return True
@@ -169,13 +174,14 @@ class Catalogue:
         return bool(self.page.evaluate('b => window.__lk.parts(b)', self.baseline_links))
 
     def expand(self, name: str, summary: Spec, children: Sequence[Spec]) -> bool:
-        """Open an accordion unless it is open; True once it reads expanded or its children show."""
+        """Open an accordion unless it is open; True once the children we look for show.
+
+        Not once it merely reads expanded: children may load lazily behind their own spinner, and an accordion that
+        settles without them is as much a dead end as one that never opened (one wait, not two)."""
         expanded = {**summary, 'attr': {'aria-expanded': 'true'}}
-        if self.exists(expanded):
-            return True
-        if not self.click(name, summary):
+        if not self.exists(expanded) and not self.click(name, summary):
             return False
-        return self.until(f'{name}-expanded', [expanded, *children])
+        return self.until(f'{name}-children', children)
 
 
 # --- routes (site-anatomy §4) --------------------------------------------------------------------------------
@@ -214,16 +220,13 @@ def accordion_route(cat: Catalogue) -> bool:
         l2_all, l3_all = _sub_summaries(acc1), _items(acc1)
         if not cat.expand('accordion-l1', _summary(l1), [{**l2_all, 'shown': True}, {**l3_all, 'shown': True}]):
             continue
-        # Children may load lazily behind their own spinner: wait until they show or the page settles.
-        cat.until('l1-children', [{**l2_all, 'shown': True}, {**l3_all, 'shown': True}])
         level2 = target(S.ACCORDION_SUMMARY, within=acc1, nested=S.ACCORDION, words=S.L2_WORDS)
         for l2 in ranked(cat.texts(level2), S.L2_WORDS):
             acc2 = _accordion_of({**level2, 'exact': [l2]})
             items = _items(acc2)
-            if not cat.expand('accordion-l2', {**level2, 'exact': [l2]}, [{**items, 'shown': True}]):
+            gearbox_items = {**items, 'words': S.L3_WORDS, 'shown': True}
+            if not cat.expand('accordion-l2', {**level2, 'exact': [l2]}, [gearbox_items]):
                 continue
-            cat.until('l3-visible', [target(S.CONTENT_LINK, within=acc2, direct=S.ACCORDION, tagNot=['a'],
-                                            words=S.L3_WORDS, shown=True)])
             if _open_item(cat, 'accordion-l3', items, S.L3_WORDS):
                 return True
         # A gearbox item right under Трансмиссия (no Level-2 accordion in between).
@@ -313,10 +316,13 @@ class NavigationError(Exception):
     """Every route ended, and at least one ended through an error rather than a dead end: not a final answer."""
 
 
-def navigate(page: Page, run: Run) -> bool:
-    """Reach a gearbox parts view by any route; False is a real navigation dead end."""
+def navigate(page: Page, run: Run, baseline_links: int | None = None) -> bool:
+    """Reach a gearbox parts view by any route; False is a real navigation dead end.
+
+    `baseline_links`: the part links the page showed before any click (the vehicle snapshot's `link_count`); a
+    parts view is one that shows more."""
     cat = Catalogue(page, run)
-    cat.baseline_links = int(page.evaluate('window.__lk.linkCount()'))
+    cat.baseline_links = int(page.evaluate('window.__lk.linkCount()') if baseline_links is None else baseline_links)
     # The catalogue may render after the vehicle block (its own request): wait for it or for the page to settle.
     cat.until('catalogue', [target(S.CATALOGUE_AREA, shown=True)])
     errors: list[str] = []

@@ -210,9 +210,9 @@ def parse_vehicle(snap: dict[str, Any]) -> VehicleInfo:
     if model and not info.vehicle.model:
         info.vehicle.model = model
     info.marking = codes.marking(text)
-    m = INLINE_KPP_RE.search(text)
-    if m:
-        info.inline_kpp = m.group(1).strip()
+    inline = INLINE_KPP_RE.search(text)
+    if inline:
+        info.inline_kpp = inline.group(1).strip()
     return info
 
 

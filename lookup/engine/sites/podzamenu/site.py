@@ -45,7 +45,7 @@ def lookup(page: Page, run: Run, ident: Identifier, base_url: str) -> Answer:
         return Answer(Outcome.MODEL_ONLY, vehicle=info.vehicle, gearbox=shortcut, dom_diag=snap['counts'])
     run.stage('navigating')
     try:
-        reached = flow.navigate(page, run)
+        reached = flow.navigate(page, run, snap.get('link_count'))
     except flow.NavigationError as exc:
         # Not a definitive answer (it would be cached for everyone): transient, retried.
         return Answer(Outcome.SITE_ERROR, vehicle=info.vehicle, gearbox=gearbox, dom_diag=snap['counts'],

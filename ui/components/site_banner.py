@@ -1,0 +1,38 @@
+"""The site-change alarm banner (issue 12 #5): on every page, for admins and platform operators."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from lookup import site_health
+from lookup.auth import Actor
+from ui.i18n import t
+
+
+def alarm_text(a: site_health.AlarmOut) -> str:
+    return t('alarm.banner', site=a.site, signal=t(f'alarm.{a.signal}'), pct=round(100 * a.share_hour),
+             base=round(100 * a.share_week), step=a.step or '—')
+
+
+def banner(actor: Actor) -> None:
+    """An (initially empty) slot, filled off the event loop once the page is up; refreshed every minute."""
+    if not (actor.is_admin or actor.is_operator):
+        return
+    slot = ui.column().classes('w-full gap-1').mark('site-alarm-slot')
+
+    async def fill() -> None:
+        try:
+            alarms = await run.io_bound(site_health.open_alarms, actor)
+        except Exception:  # noqa: BLE001  (the session ended, or the database blinked: the page's own calls say so)
+            return
+        slot.clear()
+        with slot:
+            for a in alarms or []:
+                with ui.row().classes('w-full items-center gap-2 px-3 py-2 rounded bg-orange-1 text-orange-10 '
+                                      'no-wrap').mark('site-alarm-banner'):
+                    ui.icon('warning', color='orange-9')
+                    ui.label(alarm_text(a)).classes('text-sm flex-1 min-w-0')
+                    ui.link(t('alarm.details'), '/dashboard#alarms').classes('text-sm whitespace-nowrap')
+
+    ui.timer(0, fill, once=True)
+    ui.timer(60, fill)
