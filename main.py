@@ -29,7 +29,7 @@ from lookup import db, demo, queue  # noqa: E402
 from lookup.users import has_users  # noqa: E402
 from lookup.web import api, docs, ops  # noqa: E402
 from ui import i18n, live, session  # noqa: E402
-from ui.pages import batches, cache, conversation, conversations, dashboard, login, users  # noqa: E402
+from ui.pages import batches, cache, conversation, conversations, dashboard, login, replies, users  # noqa: E402
 
 logger = logging.getLogger('main')
 TITLE = 'Podzamenu Lookup'
@@ -60,7 +60,7 @@ def setup() -> None:
     session.register()
     api.install(app)
     docs.install(app, title=TITLE)  # /docs and /redoc with their assets served locally (no CDN)
-    for page in (login, conversations, conversation, batches, cache, dashboard, users):
+    for page in (login, conversations, conversation, batches, cache, dashboard, users, replies):
         page.register()
     live.install()
     i18n.install()  # Quasar's language pack per page (table footers, «Нет данных»)

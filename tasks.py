@@ -15,7 +15,7 @@ from huey.consumer import Consumer
 from huey.signals import SIGNAL_INTERRUPTED
 from redis import ConnectionPool
 
-from lookup import recovery, worker
+from lookup import delivery, recovery, worker
 from lookup.db import session_scope
 from lookup.errors import TransientLookupFailure
 from lookup.settings import get_settings
@@ -75,6 +75,24 @@ def run_lookup(case_id: int, task=None) -> None:  # noqa: ANN001 (huey passes it
         raise
 
 
+# A reply is a few hundred bytes to one URL, a lookup up to a minute of browser work: on the embedded queue (one
+# worker thread, SQLite storage supports priorities) replies go first. RedisHuey's list storage has no priorities.
+_DELIVERY_PRIORITY = None if settings.redis_url else 10
+
+
+@huey.task(retries=settings.reply_delivery_retries, retry_delay=settings.reply_delivery_retry_delay_s,
+           retry_backoff=2, priority=_DELIVERY_PRIORITY, context=True)
+def deliver_message(message_id: int, task=None) -> None:  # noqa: ANN001 (huey passes its Task)
+    """POST one outgoing message to the tenant's webhook; a failed attempt raises and Huey retries it."""
+    delivery.attempt(message_id, retries_left=task.retries if task else 0,
+                     retry_in_s=task.retry_delay if task else 0)
+
+
+def enqueue_delivery(message_id: int) -> None:
+    """lookup.replies hands outgoing messages here (it imports this lazily; tests wire a list instead)."""
+    deliver_message(message_id)
+
+
 @huey.task(retries=2, retry_delay=5)
 def admit_batch(batch_id: int) -> None:
     """Start a batch's waiting lines now that the tenant's rate limit has room (it re-schedules itself for more)."""
@@ -89,9 +107,10 @@ def schedule_batch(batch_id: int, delay_s: float) -> None:
 
 @huey.periodic_task(crontab(minute='*'))
 def sweep() -> None:
-    """Take back cases of dead workers, re-enqueue lost ones, start overdue batch lines, free stale slots, purge
-    expired cache rows and evidence past its retention."""
+    """Take back cases of dead workers, re-enqueue lost ones (and lost reply deliveries), start overdue batch lines,
+    free stale slots, purge expired cache rows and evidence past its retention."""
     recovery.sweep(enqueue=enqueue_case, queued_ids=queued_case_ids)
+    delivery.requeue_overdue(enqueue_delivery)
     from lookup import batches
     try:
         batches.admit_overdue()
@@ -155,6 +174,8 @@ def _requeue_interrupted(_signal, task, *_) -> None:  # noqa: ANN001
             recovery.release(task.args[0])
         except Exception as exc:  # noqa: BLE001  (the sweep takes it back once this process is gone)
             logger.warning('could not release case %s: %s', task.args[0], exc)
+        huey.enqueue(task)
+    elif isinstance(task, deliver_message.task_class):  # the attempt is repeated (same Idempotency-Key)
         huey.enqueue(task)
 
 

@@ -12,6 +12,7 @@ from lookup.engine.identifiers import Identifier
 from lookup.engine.outcomes import Outcome, TagVerification
 from lookup.engine.result import LookupResult
 from lookup.engine.tagcheck import auto_variant, verify_tag
+from lookup.unitkeys import keys_of
 from models import ACTIVE_STATUSES, CaseStatus, LookupCache, LookupCase
 from models.dbtypes import utcnow
 
@@ -39,6 +40,7 @@ def finish_from_result(case: LookupCase, result: LookupResult, *, cache_row: Loo
     if case.variant_selected_by != 'manager':  # a manager's choice stands; the tag's follows the result
         picked = auto_variant(case.tag, result.variants)
         case.selected_variant, case.variant_selected_by = picked, 'tag' if picked is not None else None
+    case.oem_key, case.gearbox_key, case.factory_key = keys_of(data)
     case.from_cache = from_cache
     case.cache_id = cache_row.id if cache_row else None
     case.result_fetched_at = cache_row.fetched_at if cache_row else now

@@ -9,8 +9,8 @@ from lookup.engine.errors import CodedError
 from lookup.engine.identifiers import InvalidIdentifier
 from lookup.engine.outcomes import Outcome
 
-__all__ = ['Forbidden', 'InvalidBatch', 'InvalidIdentifier', 'LookupError_', 'NoSuchVariant', 'NotFound', 'RateLimited',
-           'TransientLookupFailure']
+__all__ = ['Conflict', 'Forbidden', 'Invalid', 'InvalidBatch', 'InvalidIdentifier', 'LookupError_', 'NoSuchVariant',
+           'NotFound', 'RateLimited', 'TransientLookupFailure']
 
 
 class LookupError_(CodedError):
@@ -47,6 +47,21 @@ class NoSuchVariant(LookupError_):
 
     code = 'NO_SUCH_VARIANT'
     http_status = 422
+
+
+class Invalid(LookupError_):
+    """The input is well-formed but not acceptable (a template placeholder, a webhook URL): answered as 422, nothing
+    is stored."""
+
+    code = 'VALIDATION_ERROR'
+    http_status = 422
+
+
+class Conflict(LookupError_):
+    """The object is not in a state that allows the action (e.g. retrying a delivery that did not fail): 409."""
+
+    code = 'CONFLICT'
+    http_status = 409
 
 
 class RateLimited(LookupError_):

@@ -81,6 +81,15 @@ class MessageOut(BaseModel):
     author: str
     text: str
     created_at: datetime
+    case_id: int | None = None
+    """The lookup an outgoing reply answers."""
+    reply_kind: str | None = None
+    delivery_status: str | None = None
+    """Outgoing messages: `pending` (being delivered to the tenant's webhook, retried), `delivered` or `failed`."""
+    delivery_error: str | None = None
+    """Why the last attempt failed (while retrying) or why the delivery failed."""
+    delivery_attempts: int = 0
+    delivered_at: datetime | None = None
 
     @classmethod
     def of(cls, m: Message) -> MessageOut:

@@ -50,6 +50,10 @@ class Settings(EngineSettings):
     """Site visits the last hour needs before it can raise (or end) an alarm: two odd lookups are not a change."""
     site_alarm_webhook_url: str | None = None
     """Optional: each alarm onset is POSTed here once as JSON (retried every minute until it is accepted)."""
+    reply_delivery_retries: int = Field(6, ge=0)
+    """Retries of a reply's delivery to the tenant's webhook (issue 12 #1), after the first attempt."""
+    reply_delivery_retry_delay_s: float = Field(10.0, ge=0)
+    """First delivery retry delay; doubles on each further retry (10 s … 5 min 20 s with the defaults)."""
 
     cache_ttl_days: float = Field(30.0, gt=0)
     """How long a definitive result is served from the cache."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -35,6 +36,7 @@ class Message(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint('conversation_id', 'external_message_id', name='uq_message_external'),
         sa.Index('ix_message_conversation_created', 'conversation_id', 'created_at'),
+        sa.Index('ix_message_delivery_due', 'delivery_status', 'delivery_due_at'),
     )
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key='tenant.id', index=True)
@@ -45,3 +47,24 @@ class Message(SQLModel, table=True):
     author: str = Field(default='', max_length=200)
     text: str = Field(sa_type=sa.Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    # Outgoing replies (issue 12 #1): delivered to the tenant's outbound webhook by a Huey task (lookup/delivery.py).
+    author_id: int | None = None
+    """The user who posted an outgoing message (a reference only, like `lookup_case.cache_id`)."""
+    case_id: int | None = None
+    """The lookup case a reply answers (a reference only: `lookup_case.message_id` already points the other way)."""
+    reply_kind: str | None = Field(default=None, max_length=24)
+    """The template kind the reply started from (`found`, `model_only`, …); None for a free text."""
+    delivery_status: str | None = Field(default=None, max_length=16)
+    """None for inbound messages; `pending` → `delivered` | `failed` for outgoing ones."""
+    delivery_error: str | None = Field(default=None, sa_type=sa.Text)
+    """Why the last attempt failed (kept while a retry is pending; the reason of a `failed` delivery)."""
+    delivery_attempts: int = Field(default=0, sa_column_kwargs={'server_default': '0'})
+    delivery_due_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+    """When the next attempt is expected: a `pending` delivery overdue by minutes lost its task and is re-enqueued."""
+    delivered_at: datetime | None = Field(default=None, sa_type=TZDateTime)
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = 'pending'
+    DELIVERED = 'delivered'
+    FAILED = 'failed'

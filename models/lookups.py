@@ -37,6 +37,10 @@ class LookupCase(SQLModel, table=True):
         sa.Index('ix_case_tenant_created', 'tenant_id', 'created_at'),
         sa.Index('ix_case_tenant_status', 'tenant_id', 'status', 'id'),
         sa.Index('ix_case_tenant_key', 'tenant_id', 'cache_key'),
+        # «same unit, other cars» (issue 12 #3): a tenant's results with this OEM / gearbox code
+        sa.Index('ix_case_tenant_oem', 'tenant_id', 'oem_key'),
+        sa.Index('ix_case_tenant_gearbox', 'tenant_id', 'gearbox_key'),
+        sa.Index('ix_case_tenant_factory', 'tenant_id', 'factory_key'),
         # the cache rows a tenant may see and invalidate are those its own cases used (lookup/cache.py)
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -67,6 +71,11 @@ class LookupCase(SQLModel, table=True):
     """Which of `result.variants` is the customer's car (index), when the site showed several; None: not chosen."""
     variant_selected_by: str | None = Field(default=None, max_length=8)
     """`tag` (the plate marking matched exactly one variant) or `manager` (marked on the card or through the API)."""
+    oem_key: str | None = Field(default=None, max_length=40)
+    """The result's OEM, normalised for matching (lookup/unitkeys.py): upper case, no spaces, dots or dashes."""
+    gearbox_key: str | None = Field(default=None, max_length=64)
+    """The result's clean gearbox code, upper case; None for generic ones (`5MT`, `АКПП`) that match everything."""
+    factory_key: str | None = Field(default=None, max_length=64)
     error_code: str | None = Field(default=None, max_length=32)
     error_message: str | None = Field(default=None, sa_type=sa.Text)
     attempts: int = 0

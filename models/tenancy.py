@@ -22,6 +22,10 @@ class Tenant(SQLModel, table=True):
     name: str = Field(max_length=200)
     slug: str = Field(max_length=64, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TZDateTime)
+    reply_webhook_url: str | None = Field(default=None, max_length=500)
+    """Outgoing replies are POSTed here (a messenger bridge sends them on); set by the tenant's admin."""
+    reply_webhook_secret: str | None = Field(default=None, max_length=64)
+    """Signs each delivery (`X-Podzamenu-Signature: sha256=<HMAC of the body>`); made when the URL is first set."""
 
 
 class User(SQLModel, table=True):

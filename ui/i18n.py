@@ -48,7 +48,15 @@ RUNTIME_FAMILIES: dict[str, tuple[str, ...]] = {
              'NOT_FOUND', 'SITE_BUSY', 'UNAUTHORIZED', 'USERNAME_FORMAT', 'ROLE_UNKNOWN', 'USERNAME_TAKEN',
              'PASSWORD_SHORT', 'PASSWORD_LONG', 'PASSWORD_WRONG', 'OWN_ROLE', 'DEACTIVATE_SELF', 'TOKEN_INACTIVE',
              'DUPLICATE', 'NO_VALID_LINES', 'EMPTY_BATCH', 'TOO_MANY_LINES', 'TOO_LONG', 'NOT_TEXT',
-             'NO_SUCH_VARIANT'),
+             'NO_SUCH_VARIANT',
+             # issue 12: replies (lookup/replies.py, lookup/templates.py)
+             'TEMPLATE_EMPTY', 'TEMPLATE_TOO_LONG', 'TEMPLATE_SYNTAX', 'TEMPLATE_PLACEHOLDER', 'WEBHOOK_URL',
+             'REPLY_EMPTY', 'REPLY_TOO_LONG', 'LOOKUP_NOT_FINISHED', 'DELIVERY_NOT_FAILED'),
+    # issue 12: replies/same-unit/history
+    'kind.': ('found', 'model_only', 'need_plate', 'not_found', 'site_unavailable'),
+    'delivery.': ('pending', 'delivered', 'failed'),
+    'same.by_': ('oem', 'gearbox'),
+    'field.': ('outcome', 'oem', 'gearbox', 'factory_code', 'make', 'model'),
 }
 """Ids built at run time (`t(f'outcome.{code}')`), which the extractor cannot see: prefix → the values it takes.
 tests/unit/test_i18n.py checks them against the domain's enums and error codes."""

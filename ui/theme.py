@@ -59,7 +59,8 @@ def frame(title: str) -> Iterator[None]:
     ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
                # Phones: tighter table cells, so the key columns (a 17-character VIN, an OEM) fit 390 px.
                '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}')
-    nav = NAV + ([(N_('nav.users'), '/admin/users', 'group')] if actor.is_admin else [])
+    nav = NAV + ([(N_('nav.users'), '/admin/users', 'group'), (N_('nav.replies'), '/admin/replies', 'quickreply')]
+                 if actor.is_admin else [])
     who = f'{actor.username} · {role_label(actor.role)}'
     # Wide screens: everything in one header row. Below Quasar's `md` breakpoint (phones, small tablets) the row
     # would wrap to three lines: the title stays, the rest collapses into a menu.

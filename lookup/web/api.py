@@ -352,11 +352,13 @@ def install(app: FastAPI) -> None:
     """Register the routes and the JSON error handlers (stable codes, never a stack trace)."""
     from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 
-    from lookup.web import alarm_api, batch_api
+    # issue 12: batches, the site alarm, replies (+ same unit, history); their routes reuse this module's parts
+    from lookup.web import alarm_api, batch_api, replies
 
     app.include_router(router)
     app.include_router(batch_api.router)
     app.include_router(alarm_api.router)
+    app.include_router(replies.router)
     app.add_middleware(ApiErrorMiddleware)
 
     @app.get('/metrics', include_in_schema=False)

@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from lookup import db, demo
 from lookup.web import alarm_api, api, batch_api
+from lookup.web import replies as replies_api
 from tests.api.conftest import ROOT, forget_stale_subscriptions, make_member, random_vin
 from tests.ui.conftest import cached_result
 
@@ -85,10 +86,11 @@ def own_ids(client: TestClient) -> dict[str, Any]:
     msg = client.post('/api/inbound/messages', json={'channel': 'fuzz', 'external_chat_id': 'fuzz-1',
                                                      'external_message_id': '1', 'text': f'VIN {vin}'}).json()
     return {'conversation_id': msg['message']['conversation_id'], 'case_id': msg['lookup']['id'],
-            'key': f'VIN:{vin}'}
+            'key': f'VIN:{vin}', 'message_id': msg['message']['id']}
 
 
-OPERATIONS = sorted((method, route.path) for router in (api.router, batch_api.router, alarm_api.router)
+OPERATIONS = sorted((method, route.path) for router in (api.router, batch_api.router, alarm_api.router,
+                                                      replies_api.router)
                     for route in router.routes if isinstance(route, APIRoute) for method in route.methods)
 
 

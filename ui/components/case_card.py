@@ -30,8 +30,11 @@ Action = Callable[[int], Awaitable[None]]
 
 
 def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | None = None,
-              on_refresh: Action | None = None) -> None:
-    """Render one case; without `on_retry` / `on_refresh` (viewers) the card has no action buttons."""
+              on_refresh: Action | None = None, on_reply: Action | None = None, on_same_unit: Action | None = None,
+              on_history: Action | None = None) -> None:
+    """Render one case; without `on_retry` / `on_refresh` (viewers) the card has no retry buttons. A finished card
+    offers the tools of issue 12 given: reply to the customer, the same unit in other cars, the history."""
+    tools = {'on_reply': on_reply, 'on_same_unit': on_same_unit, 'on_history': on_history}
     result = case.result or {}
     with ui.card().classes(f'case-card case-{case.status} w-full') \
             .mark(f'case-card case-{case.id} case-{case.status}'):
@@ -55,6 +58,8 @@ def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | N
             _result(case, result, on_refresh)
         else:
             _failure(case, result, on_retry)
+        if case.status in ('completed', 'failed') and any(tools.values()):
+            _tools(case, **tools)
 
 
 def stage_text(case: CaseOut, queue_position: int | None = None) -> str:
@@ -161,6 +166,20 @@ def _footer(case: CaseOut, evidence: dict, *, on_refresh: Action | None = None, 
         if on_refresh:
             ui.button(t('case.refresh'), icon='refresh', on_click=lambda: on_refresh(case.id)) \
                 .props('flat dense no-caps').mark('case-refresh')
+
+
+def _tools(case: CaseOut, *, on_reply: Action | None, on_same_unit: Action | None,
+           on_history: Action | None) -> None:
+    with ui.row().classes('w-full items-center gap-1 border-t pt-1'):
+        if on_reply:
+            ui.button(t('reply.button'), icon='reply', on_click=lambda: on_reply(case.id)) \
+                .props('flat dense no-caps color=primary').mark(f'case-reply case-reply-{case.id}')
+        if on_same_unit and case.status == 'completed':
+            ui.button(t('same.button'), icon='directions_car', on_click=lambda: on_same_unit(case.id)) \
+                .props('flat dense no-caps').mark(f'case-same-unit case-same-unit-{case.id}')
+        if on_history:
+            ui.button(t('history.button'), icon='history', on_click=lambda: on_history(case.id)) \
+                .props('flat dense no-caps').mark(f'case-history case-history-{case.id}')
 
 
 def _copy(text: str) -> None:

@@ -8,6 +8,7 @@ from lookup import service
 from lookup.errors import LookupError_
 from models.dbtypes import utcnow
 from ui import live
+from ui.components.case_tools import open_key_history_dialog
 from ui.components.empty_state import filtered_empty_state
 from ui.formatting import when
 from ui.i18n import error_text, t, tn
@@ -69,8 +70,8 @@ def register() -> None:
                  'sortable': True, **WIDE},
                 {'name': 'ttl', 'label': t('cache.ttl'), 'field': 'ttl', 'align': 'left', **WIDE},
             ]
-            if actor.can_lookup:  # a viewer's table has no action column (it showed the raw cache key)
-                columns.append({'name': 'actions', 'label': '', 'field': 'key'})
+            # Every role's rows have the history button (issue 12 #6); the slot draws the cell (never the raw key).
+            columns.append({'name': 'actions', 'label': '', 'field': 'key'})
             table = ui.table(columns=columns, rows=[], row_key='key',
                              selection='multiple' if actor.can_lookup else None,
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
@@ -82,15 +83,21 @@ def register() -> None:
                                      icon='inventory_2')
 
             show_empty(False)
-            if actor.can_lookup:
-                # A plain icon button per row (a labelled q-btn per row doubled the render time of a page).
-                invalidate = t('cache.invalidate')
-                table.add_slot('body-cell-actions', f'''
-                <q-td :props="props" auto-width>
+            # Plain icon buttons per row (a labelled q-btn per row doubled the render time of a page): the
+            # identifier's lookup history (issue 12 #6, everyone) and invalidation (not viewers).
+            history, invalidate = t('history.button'), t('cache.invalidate')
+            delete = f'''
                   <q-btn flat dense round size="sm" color="negative" icon="delete" title="{invalidate}"
                          :aria-label="'{invalidate} ' + props.row.value"
-                         @click="() => $parent.$emit('invalidate', props.row)" />
+                         @click="() => $parent.$emit('invalidate', props.row)" />''' if actor.can_lookup else ''
+            table.add_slot('body-cell-actions', f'''
+                <q-td :props="props" auto-width class="no-wrap">
+                  <q-btn flat dense round size="sm" icon="history" title="{history}"
+                         :aria-label="'{history} ' + props.row.value"
+                         @click="() => $parent.$emit('history', props.row)" />{delete}
                 </q-td>''')
+            dialogs = ui.element('div')
+            table.on('history', lambda e: open_key_history_dialog(dialogs, e.args['key']))
             table.on('invalidate', lambda e: confirm([e.args['key']]))
             table.on('selection', lambda: update_sel_button())
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from nicegui import ElementFilter, run, ui
 
-from lookup import service
+from lookup import replies, service
 from lookup.errors import LookupError_
 from lookup.schemas import CaseOut
 from ui import live
 from ui.components.case_card import case_card, stage_text
+from ui.components.case_tools import open_history_dialog, open_reply_dialog, open_same_unit_dialog
 from ui.components.lookup_dialog import open_lookup_dialog
 from ui.formatting import when
-from ui.i18n import channel_label, error_text, has, t
+from ui.i18n import channel_label, error_text, has, t, tn
 from ui.session import act, current_actor
 from ui.theme import frame
 
@@ -34,6 +35,7 @@ def register() -> None:
         cards: dict[int, ui.element] = {}
         pushed: dict[int, CaseOut] = {}
         reloading = [0]  # reloads waiting for the database right now
+        reads = [0]  # message list reads started (the newest one renders)
 
         with frame(title):
             with ui.row().classes('w-full items-center justify-between'):
@@ -55,22 +57,56 @@ def register() -> None:
                 with ui.column().classes('w-full md:flex-1 min-w-0 gap-3').mark('cases'):
                     ui.label(t('conv.lookups')).classes('font-medium')
                     cases_box = ui.column().classes('w-full gap-3')
+            dialogs = ui.element('div')  # outside the lists: a refresh must not take an open dialog with it
 
         async def refresh_messages() -> None:
+            # Pushes come in bursts (a reply posted, then delivered a moment later): a read that started earlier
+            # may finish later; only the newest read renders, or a stale "sending" would stay on screen.
+            reads[0] += 1
+            mine = reads[0]
             msgs = await act(lambda a: service.list_messages(a, conversation_id))
-            if msgs is None:
+            if msgs is None or mine != reads[0]:
                 return
             messages_box.clear()
             with messages_box:
                 for m in msgs:
                     align = 'self-end bg-blue-1' if m.direction == 'out' else 'self-start bg-grey-2'
-                    with ui.column().classes(f'{align} rounded p-2 gap-0 max-w-[90%]').mark('message'):
+                    marks = 'message' + (f' message-out delivery-{m.delivery_status}' if m.delivery_status else '')
+                    with ui.column().classes(f'{align} rounded p-2 gap-0 max-w-[90%]').mark(marks):
                         ui.label(m.text).classes('whitespace-pre-wrap break-words')  # plain text, never HTML
                         ui.label(f'{m.author or ""} {when(m.created_at)}'.strip()).classes('text-xs text-grey-7')
+                        if m.delivery_status:
+                            _delivery(m)
                         if m.direction == 'in':
                             ui.button(t('lookup.button'), on_click=lambda text=m.text: _lookup_from(text)) \
                                 .props('flat dense no-caps size=sm').classes('self-end').mark('message-lookup') \
                                 if actor.can_lookup else None
+
+        def _delivery(m) -> None:  # noqa: ANN001  (an outgoing message: pending / delivered / failed + reason)
+            color = {'pending': 'grey-7', 'delivered': 'positive', 'failed': 'negative'}[m.delivery_status]
+            with ui.row().classes('items-center gap-2 self-end'):
+                ui.badge(t(f'delivery.{m.delivery_status}'), color=color).props('outline').mark('delivery-status')
+                if m.delivery_attempts > 1:
+                    ui.label(tn('case.attempts', m.delivery_attempts)).classes('text-xs text-grey-7')
+                if m.delivery_status == 'failed' and actor.can_lookup:
+                    ui.button(t('delivery.retry'), icon='send', on_click=lambda mid=m.id: retry_delivery(mid)) \
+                        .props('flat dense no-caps size=sm').mark('delivery-retry')
+            if m.delivery_error and m.delivery_status != 'delivered':
+                ui.label(m.delivery_error).classes('text-xs text-negative break-words').mark('delivery-error')
+
+        async def retry_delivery(message_id: int) -> None:
+            try:
+                ok = await act(lambda a: replies.retry_delivery(a, message_id))
+            except LookupError_ as exc:
+                ok = None
+                with messages_box:
+                    ui.notify(error_text(exc.code, exc.message, **exc.params), type='negative')
+            # The push of the new state may have rebuilt the thread meanwhile, clicked button included: go on in
+            # the thread's box (it stays), not in the button's slot.
+            with messages_box:
+                if ok:
+                    ui.notify(t('delivery.retrying'), type='info')
+                await refresh_messages()
 
         async def _lookup_from(text: str) -> None:
             from lookup import detect
@@ -165,8 +201,20 @@ def register() -> None:
         async def refresh_case(case_id: int) -> None:
             await retry(case_id)
 
-        # Viewers get read-only cards (the service refuses them anyway).
-        actions = {'on_retry': retry, 'on_refresh': refresh_case} if actor.can_lookup else {}
+        async def reply(case_id: int) -> None:
+            await open_reply_dialog(dialogs, case_id, conversation_id, can_send=actor.can_lookup,
+                                    on_sent=refresh_messages)
+
+        async def same_unit(case_id: int) -> None:
+            await open_same_unit_dialog(dialogs, case_id)
+
+        async def history(case_id: int) -> None:
+            await open_history_dialog(dialogs, case_id)
+
+        # Viewers get read-only cards (the service refuses them anyway); everyone may preview and copy a reply.
+        actions = {'on_reply': reply, 'on_same_unit': same_unit, 'on_history': history}
+        if actor.can_lookup:
+            actions.update(on_retry=retry, on_refresh=refresh_case)
 
         async def on_change(change) -> None:  # noqa: ANN001
             if change.conversation_id != conversation_id:

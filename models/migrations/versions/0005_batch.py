@@ -1,7 +1,7 @@
 """batch lookups (batch, batch_item) and the site-change alarm (site_signal, site_alarm): issue 12 #4, #5
 
 Revision ID: 0005_batch
-Revises: 0003_security (the merger re-parents it onto 0004_replies; it only adds tables)
+Revises: 0004_replies (written on 0003_security; re-parented when h-replies merged main: it only adds tables)
 """
 from collections.abc import Sequence
 
@@ -14,7 +14,7 @@ from sqlalchemy import Text  # noqa: F401
 import models.dbtypes  # noqa: F401
 
 revision: str = '0005_batch'
-down_revision: str | None = '0003_security'
+down_revision: str | None = '0004_replies'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
