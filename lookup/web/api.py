@@ -156,7 +156,7 @@ class VariantChoice(BaseModel):
     variant: int | None = Field(ge=0, le=1000, description='Index into `result.variants`; null clears the choice')
 
 
-@router.put('/lookups/{case_id}/variant', response_model=CaseOut, responses=_errors(*AUTHED, 403, 404))
+@router.put('/lookups/{case_id}/variant', response_model=CaseOut, responses=_errors(*AUTHED, 400, 403, 404, 422))
 def choose_variant(case_id: Id, body: VariantChoice, actor: ActorDep) -> CaseOut:
     """Mark which vehicle variant is the customer's car (admin, manager); `variant_selected_by` becomes `manager`."""
     return service.select_variant(actor, case_id, body.variant)

@@ -39,19 +39,19 @@ def _file(f: exports.File) -> Response:
                     headers={'Content-Disposition': f'attachment; filename="{f.filename}"'})
 
 
-@router.post('/batches/check', response_model=list[BatchItemOut], responses=_errors(*AUTHED))
+@router.post('/batches/check', response_model=list[BatchItemOut], responses=_errors(*AUTHED, 400))
 def check_batch(body: BatchRequest, actor: ActorDep) -> list[BatchItemOut]:
     """Validate a batch line by line without starting anything (state `waiting` = valid, `invalid` + error)."""
     return batches.preview(actor, text=body.text, values=body.values)
 
 
-@router.post('/batches', status_code=201, response_model=BatchOut, responses=_errors(*AUTHED, 403))
+@router.post('/batches', status_code=201, response_model=BatchOut, responses=_errors(*AUTHED, 400, 403))
 def create_batch(body: BatchRequest, actor: ActorDep) -> BatchOut:
     """Create a batch (admin, manager): cache hits complete at once, the rest start at the tenant's rate limit."""
     return batches.create(actor, text=body.text, values=body.values, name=body.name)
 
 
-@router.post('/batches/upload', status_code=201, response_model=BatchOut, responses=_errors(*AUTHED, 403))
+@router.post('/batches/upload', status_code=201, response_model=BatchOut, responses=_errors(*AUTHED, 400, 403))
 def upload_batch(actor: ActorDep, file: Annotated[UploadFile, File(description='CSV or text, UTF-8')],
                  name: Annotated[Text, Form(max_length=200)] = '') -> BatchOut:
     """Create a batch from an uploaded CSV/text file (multipart `file`), like `POST /api/batches`."""
