@@ -143,6 +143,8 @@ def shoot(url: str, out: Path, conversation_id: int) -> list[Path]:
                 page.keyboard.press('Escape')
                 for name, path, ready in (('cache', '/cache', '.q-table'), ('cache-empty', '/cache?q=', '.q-table'),
                                           ('dashboard', '/dashboard', '.q-card'),
+                                          ('batches', '/batches', '.q-card'),
+                                          ('replies-admin', '/admin/replies', '.q-card'),
                                           ('users', '/admin/users', '.q-card')):
                     page.goto(f'{url}{path}')
                     expect(page.locator(ready).first).to_be_visible()

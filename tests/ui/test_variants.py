@@ -49,7 +49,11 @@ async def test_the_tag_selects_a_variant_and_the_manager_marks_another(manager: 
     assert _marks(manager, 'variant') == 3
     await manager.should_see(marker='variant-1 variant-selected')
     await manager.should_see('выбрано по маркировке')
-    await manager.should_see('маркировка совпала с вариантом 2')  # the header's badge speaks of the first row
+    await manager.should_see('маркировка совпала с вариантом 2')
+    # The header's badge says the same, not «НЕ совпала» (the tag differs from the first row's gearbox only)
+    badge = manager.find(marker='case-tag-verification').elements.pop()
+    assert badge.text == 'маркировка совпала с вариантом 2'
+    await manager.should_not_see('Маркировка НЕ совпала')
     await manager.should_see('OEM найден для варианта 1: каталог сайта открыт для него')
     assert _marks(manager, 'variant-choose-1') == 0  # the selected one has no button
     manager.find(marker='variant-choose-2').click()

@@ -48,7 +48,12 @@ def case_card(case: CaseOut, *, queue_position: int | None, on_retry: Action | N
                 if case.from_cache and case.cached_at:
                     ui.badge(t('case.from_cache', age=ago(case.cached_at)), color='blue-grey-5') \
                         .props('outline').mark('case-from-cache')
-                if case.tag_verification and case.tag_verification != 'NO_TAG':
+                if case.variant_selected_by == 'tag' and case.selected_variant:
+                    # The plate matched another vehicle row than the first (whose gearbox the header shows): not a
+                    # mismatch, but the OEM above is the first row's.
+                    ui.badge(t('variants.tag_matches', n=case.selected_variant + 1), color='orange-8') \
+                        .mark('case-tag-verification')
+                elif case.tag_verification and case.tag_verification != 'NO_TAG':
                     ui.badge(t(f'tag.{case.tag_verification}'), color=TAG_COLORS.get(case.tag_verification)) \
                         .mark('case-tag-verification')
             ui.label(when(case.created_at)).classes('text-xs text-grey-7')
