@@ -69,7 +69,8 @@ def test_table_footers_speak_the_users_language(browser: Browser, base_url: str,
         expect(page.get_by_text('0CW300049H')).to_be_visible()
         footer = page.locator('.q-table__bottom')
         expect(footer).to_contain_text(words['per_page'])
-        expect(footer).to_contain_text(re.compile(rf'\d+-\d+ {words["of"]} \d+'))
+        rows = page.locator('.q-table tbody tr').count()
+        expect(footer).to_contain_text(f'1-{rows} {words["of"]} {rows}')  # the real count, not Quasar's default
         expect(footer).not_to_contain_text(words['other'])
         assert page.evaluate('() => document.documentElement.lang').startswith(language)
         shot(f'cache-footer-{language}')

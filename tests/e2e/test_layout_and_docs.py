@@ -96,6 +96,18 @@ def test_phone_pages_fit_the_screen(phone: Page, path: str, ready: str) -> None:
     _no_sideways_scroll(phone)
 
 
+@pytest.mark.parametrize('path', ['/', '/cache'])
+def test_an_admins_server_paged_tables_count_their_rows(phone: Page, path: str) -> None:
+    """The footer's «1-N из N» is the server's count on an admin's page too (whose site-alarm banner made the first
+    render slower: Quasar's early pagination echo used to overwrite the count with 0)."""
+    phone.goto(path)
+    rows = phone.locator('.q-table tbody tr')
+    expect(rows.first).to_be_visible()
+    n = rows.count()
+    expect(phone.locator('.q-table__bottom')).to_contain_text(re.compile(rf'1-{n} из \d+'))
+    expect(phone.locator('.q-table__bottom')).not_to_contain_text('из 0')
+
+
 def test_phone_menu_navigates_and_conversation_stacks(phone: Page) -> None:
     phone.get_by_role('button', name='Меню').click()
     phone.locator('.q-menu').get_by_text('Кэш').click()

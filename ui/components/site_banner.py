@@ -25,6 +25,8 @@ def banner(actor: Actor) -> None:
             alarms = await run.io_bound(site_health.open_alarms, actor)
         except Exception:  # noqa: BLE001  (the session ended, or the database blinked: the page's own calls say so)
             return
+        if not alarms and not slot.default_slot.children:
+            return  # nothing shown, nothing to show: leave the page alone
         slot.clear()
         with slot:
             for a in alarms or []:
@@ -34,5 +36,4 @@ def banner(actor: Actor) -> None:
                     ui.label(alarm_text(a)).classes('text-sm flex-1 min-w-0')
                     ui.link(t('alarm.details'), '/dashboard#alarms').classes('text-sm whitespace-nowrap')
 
-    ui.timer(0, fill, once=True)
-    ui.timer(60, fill)
+    ui.timer(60, fill)  # runs at once, then every minute

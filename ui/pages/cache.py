@@ -10,6 +10,7 @@ from models.dbtypes import utcnow
 from ui import live
 from ui.components.case_tools import open_key_history_dialog
 from ui.components.empty_state import filtered_empty_state
+from ui.components.paging import server_paged
 from ui.formatting import when
 from ui.i18n import error_text, t, tn
 from ui.session import act, current_actor
@@ -77,6 +78,7 @@ def register() -> None:
                              pagination={'page': 1, 'rowsPerPage': 25, 'sortBy': 'fetched_at', 'descending': True,
                                          'rowsNumber': 0}) \
                 .classes('w-full').props('flat bordered dense').mark('cache-table')
+            show_page = server_paged(table)
 
             def show_empty(filtered: bool) -> None:
                 filtered_empty_state(table, filtered, text=t('cache.empty'), hint=t('cache.empty_hint'),
@@ -121,7 +123,7 @@ def register() -> None:
                            'outcome': t(f'outcome.{r.outcome}'),
                            'fetched': when(r.fetched_at), 'expires': when(r.expires_at),
                            'ttl': _ttl_left(r.expires_at)} for r in res.items]
-            table.pagination = {**p, 'rowsNumber': res.total}
+            show_page(p, res.total)
             table.selected = [r for r in table.selected if any(x['key'] == r['key'] for x in table.rows)]
             show_empty(bool(search.value))
             table.update()

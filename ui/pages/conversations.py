@@ -7,6 +7,7 @@ from nicegui import run, ui
 from lookup import service
 from ui import live
 from ui.components.empty_state import filtered_empty_state
+from ui.components.paging import server_paged
 from ui.formatting import ago
 from ui.i18n import channel_label, t
 from ui.session import current_actor
@@ -42,6 +43,7 @@ def register() -> None:
             table = ui.table(columns=columns, rows=[], row_key='id',
                              pagination={'page': 1, 'rowsPerPage': PAGE_SIZE, 'rowsNumber': 0}) \
                 .classes('w-full cursor-pointer').props('flat bordered dense').mark('conversations')
+            show_page = server_paged(table)
 
             def show_empty(filtered: bool) -> None:
                 filtered_empty_state(table, filtered, text=t('conv.empty'), hint=t('conv.empty_hint'), icon='forum')
@@ -63,7 +65,7 @@ def register() -> None:
                                           else '') + (t(f'status.{c.last_lookup_status}')
                                                       if c.last_lookup_status else '—'),
                                'when': ago(c.last_message_at), 'unread': c.unread_count} for c in res.items]
-                table.pagination = {**p, 'rowsNumber': res.total}
+                show_page(p, res.total)
                 show_empty(bool(search.value or status.value or clar.value or unread.value))
                 table.update()
 
