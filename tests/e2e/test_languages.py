@@ -3,8 +3,6 @@ rows and in the empty state (issue 11 #5, #6)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
