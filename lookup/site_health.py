@@ -226,6 +226,17 @@ class AlarmOut(BaseModel):
     """The caller's tenant's latest lookups that showed the signal (a platform operator: anyone's)."""
 
 
+def banner_alarms() -> list[AlarmOut]:
+    """The open alarms as the every-page banner shows them: site-level figures only, no tenant data and no
+    evidence, so no session re-check either (the banner is no action; it must not contend with the page's own
+    calls for the session row). Who sees the banner is decided when the page is built (ui/components/site_banner)."""
+    with session_scope() as s:
+        rows = s.exec(select(SiteAlarm).where(col(SiteAlarm.ended_at).is_(None)).order_by(col(SiteAlarm.id))).all()
+        return [AlarmOut(site=a.site, signal=a.signal, step=a.step, share_hour=a.share_hour, share_week=a.share_week,
+                         samples_hour=a.samples_hour, started_at=a.started_at, notified=a.notified_at is not None,
+                         evidence=[]) for a in rows]
+
+
 def open_alarms(actor: Actor, *, with_evidence: bool = False) -> list[AlarmOut]:
     """Open site alarms for admins and platform operators (others: none). The shares are about the site, shared by
     everyone; the evidence links are the caller's own tenant's lookups."""

@@ -181,24 +181,19 @@ class DbCollector:
 
 
 def _site_health_metrics():  # noqa: ANN202
-    """The site-change alarm (issue 12 #5): 1 while an alarm is open (onset as the periodic check saw it), and the
-    shares it compares, per site and signal."""
-    from lookup import site_health
+    """The site-change alarm (issue 12 #5): 1 per open alarm (as the minute check opened it), with the shares it
+    compared. Read from the alarm rows the periodic check keeps up to date: a scrape runs no aggregate (issue 10 #4);
+    `GET /api/site-alarms` and the dashboard show the same."""
     from models import SiteAlarm
     alarm = GaugeMetricFamily('podzamenu_site_alarm', 'Site-change alarm open (1) per site and signal',
                               labels=['site', 'signal', 'step'])
-    share = GaugeMetricFamily('podzamenu_site_signal_share', 'Share of site visits showing the signal',
-                              labels=['site', 'signal', 'window'])
+    share = GaugeMetricFamily('podzamenu_site_signal_share', 'Share of site visits showing the signal, while an '
+                              'alarm is open', labels=['site', 'signal', 'window'])
     with session_scope() as s:
-        open_rows = {(a.site, a.signal): a for a in s.exec(select(SiteAlarm).where(col(SiteAlarm.ended_at).is_(None)))}
-        readings = site_health.readings(s)
-    for r in readings:
-        row = open_rows.pop((r.site, r.signal), None)
-        alarm.add_metric([r.site, r.signal, (row.step or '') if row else ''], 1 if row else 0)
-        share.add_metric([r.site, r.signal, '1h'], r.share_hour)
-        share.add_metric([r.site, r.signal, '7d'], r.share_week)
-    for (site, signal), row in open_rows.items():  # open, though no visits any more
-        alarm.add_metric([site, signal, row.step or ''], 1)
+        for a in s.exec(select(SiteAlarm).where(col(SiteAlarm.ended_at).is_(None))):
+            alarm.add_metric([a.site, a.signal, a.step or ''], 1)
+            share.add_metric([a.site, a.signal, '1h'], a.share_hour)
+            share.add_metric([a.site, a.signal, '7d'], a.share_week)
     yield alarm
     yield share
 

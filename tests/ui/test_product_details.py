@@ -57,8 +57,9 @@ async def test_viewer_gets_no_cache_controls_it_cannot_use(user: User) -> None:
     assert table.props.get('selection') in (None, 'none')  # no row checkboxes
     await user.should_not_see(marker='cache-invalidate-selected')
     await user.should_not_see(marker='cache-invalidate-all')
-    assert 'body-cell-actions' not in table.slots  # no per-row delete button either
-    assert 'actions' not in [c['name'] for c in table.columns]  # nor its column (which showed the raw key)
+    # The row's actions hold the history button only (issue 12 #6): no per-row delete, and never the raw key
+    actions = table.slots['body-cell-actions'].template or ''
+    assert 'icon="history"' in actions and 'delete' not in actions
 
 
 async def test_manager_still_gets_the_cache_controls(manager: User) -> None:
@@ -116,6 +117,7 @@ async def test_phone_menu_holds_navigation_language_and_logout(manager: User) ->
     menu = manager.find(marker='nav-menu-items').elements.pop()
     texts = [el.text for el in menu.descendants() if isinstance(el, ui.item_section) and el.text]
     # no «Пользователи» for a manager
-    assert texts == ['Диалоги', 'Кэш', 'Мониторинг', 'manager · менеджер', 'English', 'Сменить пароль', 'Выйти']
+    assert texts == ['Диалоги', 'Пакеты', 'Кэш', 'Мониторинг', 'manager · менеджер', 'English', 'Сменить пароль',
+                     'Выйти']
     manager.find(marker='menu-cache').click()
     await manager.should_see('Кэш результатов')

@@ -22,7 +22,7 @@ def banner(actor: Actor) -> None:
 
     async def fill() -> None:
         try:
-            alarms = await run.io_bound(site_health.open_alarms, actor)
+            alarms = await run.io_bound(site_health.banner_alarms)
         except Exception:  # noqa: BLE001  (the session ended, or the database blinked: the page's own calls say so)
             return
         if not alarms and not slot.default_slot.children:
@@ -36,4 +36,7 @@ def banner(actor: Actor) -> None:
                     ui.label(alarm_text(a)).classes('text-sm flex-1 min-w-0')
                     ui.link(t('alarm.details'), '/dashboard#alarms').classes('text-sm whitespace-nowrap')
 
-    ui.timer(60, fill)  # runs at once, then every minute
+    # First fill once the browser is connected (after the page's own build: a timer's immediate first run
+    # competed with the page's own calls while it was built), then every minute.
+    ui.context.client.on_connect(fill)
+    ui.timer(60, fill, immediate=False)
