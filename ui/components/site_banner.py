@@ -25,6 +25,8 @@ def banner(actor: Actor) -> None:
             alarms = await run.io_bound(site_health.banner_alarms)
         except Exception:  # noqa: BLE001  (the session ended, or the database blinked: the page's own calls say so)
             return
+        if slot.is_deleted:  # the page was closed meanwhile
+            return
         if not alarms and not slot.default_slot.children:
             return  # nothing shown, nothing to show: leave the page alone
         slot.clear()
