@@ -211,14 +211,20 @@ def preview_reply(actor: Actor, case_id: int, kind: str | None = None) -> ReplyP
         return _render(s, actor, _case(s, actor, case_id), kind)
 
 
+def _sender(s: Session, actor: Actor) -> Actor:
+    """The caller as of now, if they may send replies (managers, admins); else Forbidden."""
+    actor = recheck(session=s, actor=actor)
+    if not actor.can_lookup:
+        raise Forbidden('Viewers cannot send replies.')
+    return actor
+
+
 def post_reply(actor: Actor, conversation_id: int, *, text: str | None = None, case_id: int | None = None,
                kind: str | None = None) -> MessageOut:
     """Store an outgoing message (managers, admins) and hand it to the delivery queue. Without `text` the reply is
     rendered from the case (`kind`, else its outcome's template)."""
     with session_scope() as s:
-        actor = recheck(session=s, actor=actor)
-        if not actor.can_lookup:
-            raise Forbidden('Viewers cannot send replies.')
+        actor = _sender(s, actor)
         conv = s.get(Conversation, conversation_id)
         if conv is None or conv.tenant_id != actor.tenant_id:
             raise NotFound('Conversation not found.')
@@ -262,9 +268,7 @@ def _hand_over(message_id: int) -> None:
 def retry_delivery(actor: Actor, message_id: int) -> MessageOut:
     """Deliver a failed outgoing message again (managers, admins), with a fresh set of retries."""
     with session_scope() as s:
-        actor = recheck(session=s, actor=actor)
-        if not actor.can_lookup:
-            raise Forbidden('Viewers cannot send replies.')
+        actor = _sender(s, actor)
         msg = s.get(Message, message_id)
         if msg is None or msg.tenant_id != actor.tenant_id:
             raise NotFound('Message not found.')
