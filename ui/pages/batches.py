@@ -72,8 +72,9 @@ def register() -> None:
                             name.value = e.file.name
                         await check()
 
-                    # auto-upload: the uploader's file list would only be an empty box (the text shows the file)
-                    ui.add_css('.batch-upload .q-uploader__list{display:none}')
+                    # auto-upload: the uploader's file list would only be an empty box (the text shows the file),
+                    # and its size/progress subtitle reads «0.0B / 0.00%» until a file is chosen
+                    ui.add_css('.batch-upload .q-uploader__list, .batch-upload .q-uploader__subtitle{display:none}')
                     with ui.row().classes('w-full items-center gap-2'):
                         ui.upload(label=t('batch.upload'), auto_upload=True, on_upload=on_upload, max_files=1,
                                   max_file_size=1_000_000).props('accept=".csv,.txt,text/csv,text/plain" flat dense') \

@@ -38,8 +38,10 @@ EFFECT_QUIET_MS = 450
 """After an action, the page has answered it once nothing changed for this long (no spinner, no request)."""
 PARTS_QUIET_MS = 900
 """A parts view may take longer to appear than an accordion to open: a wrong «dead end» here is costly."""
-SNAPSHOT_QUIET_MS = 120
-"""Before reading a view: no DOM change for this long (rows rendered in several passes are all there)."""
+SNAPSHOT_QUIET_MS = 60
+"""Before reading a view: no spinner and no DOM change for this long. React commits a render at once and effects
+re-render within a frame or two; a pass that waits for its own request shows a spinner or skeleton meanwhile (the
+network itself is no signal here: analytics beacons keep it busy)."""
 SNAPSHOT_PATIENCE_S = 3.0
 CLICK_CAP_S = 4.0
 """Longest wait for a shown target to become clickable (scrolling, an animation finishing)."""
