@@ -58,29 +58,36 @@ def frame(title: str) -> Iterator[None]:
     ui.colors(primary='#1f5f8b', secondary='#5a6b7b', accent='#e07a1f', positive='#2e7d32', negative='#c62828')
     ui.add_css('.case-card .label{color:#667;font-size:.78rem} .mono{font-family:ui-monospace,monospace}'
                # Phones: tighter table cells, so the key columns (a 17-character VIN, an OEM) fit 390 px.
-               '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}')
+               '@media (max-width:599px){.q-table--dense .q-table th,.q-table--dense .q-table td{padding:4px 5px}}'
+               # The header row holds the title, six nav entries and the user's controls from 1280 px up; below
+               # that they collapse into the menu (Quasar's `md` breakpoint, 1024 px, is too narrow for them).
+               '@media (max-width:1279.98px){.header-wide{display:none !important}}'
+               '@media (min-width:1280px){.header-narrow{display:none !important}}')
     nav = NAV + ([(N_('nav.users'), '/admin/users', 'group'), (N_('nav.replies'), '/admin/replies', 'quickreply')]
                  if actor.is_admin else [])
     who = f'{actor.username} · {role_label(actor.role)}'
-    # Wide screens: everything in one header row. Below Quasar's `md` breakpoint (phones, small tablets) the row
-    # would wrap to three lines: the title stays, the rest collapses into a menu.
+    # Wide screens (1280 px and up): everything in one header row. Narrower, the row would wrap or overlap: the
+    # title stays, the rest collapses into a menu.
     with ui.header().classes('items-center justify-between px-4 py-1 bg-primary no-wrap'):
-        with ui.row().classes('items-center gap-4 no-wrap min-w-0'):
-            ui.label(t('app.title')).classes('text-lg font-medium ellipsis')
+        with ui.row().classes('items-center gap-1 no-wrap min-w-0'):
+            ui.label(t('app.title')).classes('text-lg font-medium whitespace-nowrap mr-3')
+            # dense, one line each: six entries and the title fit a 1024 px header without squeezing the title
             for key, href, icon in nav:
                 ui.button(t(key), icon=icon, on_click=lambda h=href: ui.navigate.to(h)) \
-                    .props('flat color=white no-caps').classes('gt-sm').mark(f'nav-{href.strip("/") or "home"}')
-        with ui.row().classes('items-center gap-2 no-wrap gt-sm'):
+                    .props('flat color=white no-caps dense no-wrap').classes('header-wide px-2') \
+                    .mark(f'nav-{href.strip("/") or "home"}')
+        with ui.row().classes('items-center gap-2 no-wrap header-wide'):
             ui.label(who).classes('text-sm opacity-80')
             ui.button(t('lang.switch'), on_click=_switch_lang).props('flat color=white no-caps dense') \
                 .mark('lang-switch')
             ui.button(icon='key', on_click=_password_dialog).props('flat color=white dense') \
                 .tooltip(t('password.change')).mark('password-change')
             ui.button(t('nav.logout'), icon='logout', on_click=log_out).props('flat color=white no-caps dense') \
-                .mark('logout')
+                .tooltip(who).mark('logout')
         menu_label = t('nav.menu')
-        with ui.button(icon='menu').props(f'flat round color=white aria-label="{menu_label}"').classes('lt-md') \
-                .mark('nav-menu'), ui.menu().props('auto-close').mark('nav-menu-items'):
+        menu_button = ui.button(icon='menu').props(f'flat round color=white aria-label="{menu_label}"')
+        with menu_button.classes('header-narrow').mark('nav-menu'), \
+                ui.menu().props('auto-close').mark('nav-menu-items'):
             for key, href, icon in nav:
                 with ui.item(on_click=lambda h=href: ui.navigate.to(h)).mark(f'menu-{href.strip("/") or "home"}'):
                     with ui.item_section().props('avatar'):

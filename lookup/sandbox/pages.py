@@ -173,7 +173,7 @@ def parts_view(scenario: Scenario | None, key: str) -> dict[str, Any] | None:
 
 
 def profrf_page(scenario: Scenario | None, query: str) -> dict[str, Any]:
-    """The fallback site's data for `/profrf/search?query=<VIN>`: shapes 22(a)-(d)."""
+    """The fallback site's data for `/profrf/search?query=<VIN>`: shapes 22(a)-(e)."""
     data = (scenario.profrf if scenario else None) or {'shape': 'missing'}
     out: dict[str, Any] = {'query': query, 'shape': data['shape']}
     if data['shape'] == 'missing':

@@ -12,7 +12,7 @@ import yaml
 SCENARIOS_FILE = Path(__file__).with_name('scenarios.yaml')
 
 PAGE_KINDS = frozenset({'vehicle', 'unknown', 'not_found', 'error500', 'captcha', 'hang'})
-PROFRF_SHAPES = frozenset({'missing', 'heading', 'blocks', 'empty'})
+PROFRF_SHAPES = frozenset({'missing', 'heading', 'blocks', 'empty', 'fields'})
 PAIR_LAYOUTS = frozenset({'dl', 'lines', 'grid'})
 
 

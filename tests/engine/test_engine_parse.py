@@ -153,6 +153,20 @@ def test_links_are_deduplicated_and_chrome_ignored() -> None:
                                                     ('310203VX2E', 'Прокладка поддона')]
 
 
+def test_a_link_that_reads_the_part_name_pairs_it_with_its_number() -> None:
+    html = """<main><ul class="Parts_linkList__q1">
+      <li><a href="/search?query=954404C000">Блок управления АКПП</a> <span>954404C000</span></li>
+      <li><a href="/search?query=218302H000">Кронштейн КПП</a> <span>218302H000</span></li>
+      <li><a href="/search?query=4500026021">АКПП в сборе</a> <span>4500026021</span></li>
+      <li><a href="/search?query=4500026099">Подробнее</a> <span>4500026099</span> <span>АКПП (рестайлинг)</span></li>
+    </ul></main>"""
+    parts = parse.parse_parts(snapshot_html(html))
+    assert [(c.oem, c.name) for c in parts.raw] == [
+        ('954404C000', 'Блок управления АКПП'), ('218302H000', 'Кронштейн КПП'), ('4500026021', 'АКПП в сборе'),
+        ('4500026099', 'АКПП (рестайлинг)')]  # a generic action names nothing: the row's text does
+    assert parse.choose(parts.valid)[0].oem == '4500026021'
+
+
 def test_plain_html_table_keeps_spaces_and_skips_the_vehicle_table() -> None:
     parts = parse.parse_parts(snap('parts_html_table.html'), skip_tables={'Модель|Используемые агрегаты'})
     assert parts.layout == 'html-table'
@@ -192,6 +206,14 @@ def test_profrf_heading_blocks_and_missing() -> None:
     assert (blocks.gearbox.oem, blocks.gearbox.model) == ('3043001700', 'АКПП в сборе')
     assert parse_answer(snap('profrf_missing.html')).outcome is Outcome.VEHICLE_NOT_FOUND
     assert parse_answer({'text': '', 'headings': [], 'tables': []}).outcome is Outcome.VEHICLE_NOT_FOUND
+
+
+def test_profrf_gearbox_line_without_parts_is_a_model_without_an_oem() -> None:
+    page = snapshot_html('<main><p>Марка: GEELY</p><p>Модель: COOLRAY</p><p>Коробка передач: 7DCT300</p></main>')
+    answer = parse_answer(page)
+    assert answer.outcome is Outcome.NOT_AVAILABLE
+    assert (answer.gearbox.model, answer.gearbox.raw_model, answer.gearbox.oem) == ('7DCT300', '7DCT300', None)
+    assert answer.gearbox.factory_code is None  # this site gives no factory code (§7)
 
 
 @pytest.mark.parametrize(('tag', 'gearbox', 'expected'), [

@@ -30,6 +30,13 @@
       }));
       return h('div', {}, [spots, list]);
     },
+    named_links: function (v) {
+      // The link reads the part's name, its number sits beside it: the name pairs with the number (§8).
+      return h('ul', { class: site('PartsList', 'partsList') }, v.rows.map(function (r) {
+        return h('li', { class: site('PartsList', 'partsItem') }, [h('a', { href: partHref(r.oem) }, [r.name || r.oem]),
+          ' ', h('span', { class: site('PartsList', 'partCode') }, [r.oem])]);
+      }));
+    },
     html_table: function (v) {
       var cols = v.columns || ['Каталожный номер', 'Наименование', 'Кол-во'];
       return h('table', { class: site('PartsTable', 'plainTable') }, [

@@ -30,6 +30,7 @@
     if (data.shape === 'empty') return;
     var main = h('main', { class: 'content' }, [h('h1', {}, ['Результаты поиска по VIN ' + data.query])]);
     if (data.shape === 'missing') main.appendChild(h('div', { class: 'alert alert-warning' }, [data.message]));
+    if (data.shape === 'fields') main.appendChild(fields(data));  // the car and its gearbox line, no parts
     if (data.shape === 'heading') {
       main.appendChild(fields(data));
       main.appendChild(h('h2', {}, [data.heading]));

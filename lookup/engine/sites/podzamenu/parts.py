@@ -48,22 +48,39 @@ def _name(*parts: Any) -> str | None:
     return None
 
 
+def _is_code(text: str, oem: str) -> bool:
+    """The OEM itself again (a code column, the link text), or a hotspot number like `1`: not a name."""
+    return re.sub(r'\s+', '', text).upper() == oem or len(text.strip()) <= 3
+
+
+def _other(lines: list[str] | None, oem: str) -> list[str]:
+    """Row text lines without the OEM repeated in them (`4500026099 АКПП` → `АКПП`)."""
+    out = []
+    for line in lines or []:
+        line = ' '.join(w for w in line.split() if w.upper() != oem)
+        if not _is_code(line, oem):
+            out.append(line)
+    return out
+
+
 def _from_details(snap: dict[str, Any]) -> list[OemCandidate]:
     out = []
     for d in snap.get('details', []):
         oem = codes.oem_from_href(d.get('href')) or re.sub(r'\s+', '', d.get('link_text') or '').upper()
         if oem:
             # The row's own text is the part name; vehicleCells are applicability (body code, region, date).
-            out.append(OemCandidate(oem=oem, name=_name(d.get('other'), d.get('cells'), d.get('link_text'))))
+            out.append(OemCandidate(oem=oem, name=_name(_other(d.get('other'), oem), d.get('cells'),
+                                                        d.get('link_text'))))
     return out
 
 
 def _link_name(a: dict[str, Any], oem: str) -> str | None:
+    """The link's own text when it names the part (`<a>АКПП в сборе</a> <span>4500026021</span>`), else the rest of
+    its row (`<a>4500026021</a> <span>АКПП в сборе</span>`); a generic action («Подробнее») names nothing."""
     text = (a.get('text') or '').strip()
-    # Scheme hotspots are numbered (`1`, `2`) and list links repeat the number: neither is a name.
-    if re.sub(r'\s+', '', text).upper() == oem or len(text) <= 3:
+    if _is_code(text, oem) or text.lower().rstrip('.…> →') in S.GENERIC_LINK_TEXTS:
         text = ''
-    return _name(a.get('other'), text)
+    return _name(text, _other(a.get('other'), oem))
 
 
 def _from_links(snap: dict[str, Any]) -> list[OemCandidate]:

@@ -33,6 +33,9 @@ CATALOGUE_AREA = f'{ACCORDION}, {TAB}'
 """A vehicle's parts catalogue is shown: the site identified the vehicle even when it shows no data about it."""
 CATALOGUE_MARKS = f'{ACCORDION}, {TAB}, {ANY_CONTENT_LINK}'
 BACK_WORDS = ('назад', 'back', 'вернуться')
+GENERIC_LINK_TEXTS = frozenset({'подробнее', 'купить', 'в корзину', 'смотреть', 'посмотреть', 'цена', 'цены',
+                                'предложения', 'details', 'more', 'buy', 'view'})
+"""Link texts that name an action, not the part (§8: the name is what is paired with the number)."""
 MENU_ITEM = ('a, button, [role="tab"], [role="button"], [role="link"], [class*="selectorLink"], [class*="menuItem"], '
              '[class*="categoryLink"], [class*="navLink"], [class*="ContentLink"]')
 

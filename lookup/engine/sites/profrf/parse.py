@@ -77,6 +77,13 @@ def parse_answer(snap: dict[str, Any]) -> Answer:
         chosen, ranked, _ = choose(_valid(_tables(snap)))
         if chosen:
             gb.oem, gb.oem_candidates = chosen.oem, ranked
+    if gb.model is None:
+        # The generic model patterns last: an inline «Коробка передач: 7DCT300» / «КПП: …» line (§7, §3.4 step 5).
+        # This site gives no factory code, so only the model is kept.
+        inline = S.INLINE_GEARBOX_RE.search(text)
+        if inline:
+            gb.raw_model = inline.group(1).strip()
+            gb.model = codes.clean_gearbox(gb.raw_model)[0]
     if gb.oem:
         gb.oem_status = OemStatus.FOUND
         return Answer(Outcome.FOUND, vehicle=vehicle, gearbox=gb, dom_diag=counts)
