@@ -49,7 +49,9 @@
   function boot() {
     var root = document.getElementById('root');
     var query = new URLSearchParams(location.search).get('query') || '';
-    var container = h('div', { class: 'container' }, [h('div', { class: 'loader' }, ['Загрузка…'])]);
+    // No loader while the answer loads and renders: the fallback's markup is unknown (site-anatomy §7, §12), so the
+    // replica is the harder case of a page that stays blank until its content arrives.
+    var container = h('div', { class: 'container' });
     root.appendChild(h('header', { class: 'site-header' }, [h('a', { href: BASE + '/', class: 'logo' }, ['КитайАвто.рус']),
       h('nav', {}, [h('a', { href: BASE + '/catalog' }, ['Каталог']), h('a', { href: BASE + '/catalog/kpp' }, ['Коробки передач']),
         h('a', { href: BASE + '/contacts' }, ['Контакты'])])]));
