@@ -1,6 +1,7 @@
 """`python -m bench.bench_engine [--lookups N] [--modes keyed,rebuild,harsh]`: in every sandbox rendering mode,
-the engine vs a bare Playwright floor script on the same pages (ratio), the median time of a navigation dead end
-and of an unknown VIN; then worker + browser RSS across consecutive lookups. Prints plain figures."""
+the engine vs a bare Playwright floor script on the same pages, lookups taken in turns (ratio of medians), the median
+time of a navigation dead end and of an unknown VIN; then worker + browser RSS across consecutive lookups. Prints
+plain figures."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import tempfile
 import time
 
 import psutil
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from lookup.engine.browser import ASSET_RE, LAUNCH_ARGS, USER_AGENT, find_executable
+from lookup.engine.browser import ASSET_RE, LAUNCH_ARGS, USER_AGENT, find_executable, thread_driver
 from lookup.engine.engine import Engine
 from lookup.engine.identifiers import parse
 from lookup.engine.outcomes import Outcome
@@ -105,15 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f'{"mode":<10} {"engine s":>9} {"floor s":>8} {"ratio":>6} {"dead end s":>11} {"unknown VIN s":>14}')
     rss = None
     for mode in args.modes.split(','):
-        with Sandbox(seed=args.seed, render_delay_ms=args.render_delay_ms, mode=mode) as sb:
-            with Engine(settings_for(sb)) as engine:
-                engine.lookup(parse(pages[0].id))  # warm-up: browser launch
-                engine_times = engine_run(engine, pages, args.lookups, Outcome.FOUND)
-                dead = engine_run(engine, dead_ends, args.others, Outcome.NOT_AVAILABLE)
-                unk = engine_run(engine, unknown, args.others, Outcome.VEHICLE_NOT_FOUND)
-                if mode == 'harsh' and args.rss_lookups:
-                    rss = _rss_run(engine, pages, args.rss_lookups)
-            floor_times = _floor_run(sb.url, pages, args.lookups)
+        with Sandbox(seed=args.seed, render_delay_ms=args.render_delay_ms, mode=mode) as sb, \
+                Engine(settings_for(sb)) as engine:
+            engine.lookup(parse(pages[0].id))  # warm-up: browser launch
+            engine_times, floor_times = _paired_run(engine, sb.url, pages, args.lookups)
+            dead = engine_run(engine, dead_ends, args.others, Outcome.NOT_AVAILABLE)
+            unk = engine_run(engine, unknown, args.others, Outcome.VEHICLE_NOT_FOUND)
+            if mode == 'harsh' and args.rss_lookups:
+                rss = _rss_run(engine, pages, args.rss_lookups)
         em, fm = statistics.median(engine_times), statistics.median(floor_times)
         print(f'{mode:<10} {em:9.3f} {fm:8.3f} {em / fm:6.2f} {statistics.median(dead):11.3f} '
               f'{statistics.median(unk):14.3f}', flush=True)
@@ -133,20 +133,29 @@ def _rss_run(engine: Engine, pages: list[Scenario], n: int) -> dict[str, float]:
         {'start': 0.0, 'max': 0.0, 'end': 0.0}
 
 
-def _floor_run(base: str, pages: list[Scenario], n: int) -> list[float]:
-    times = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=find_executable(EngineSettings()),
-                                     args=LAUNCH_ARGS)
+def _paired_run(engine: Engine, base: str, pages: list[Scenario], n: int) -> tuple[list[float], list[float]]:
+    """Engine and floor lookups of the same page, alternately (in turns, which one goes first), on the same
+    Playwright driver: a shared, noisy machine loads both sides alike, so their ratio stays meaningful."""
+    browser = thread_driver().pw.chromium.launch(executable_path=find_executable(EngineSettings()), args=LAUNCH_ARGS)
+    engine_times: list[float] = []
+    floor_times: list[float] = []
+    try:
         floor_lookup(browser, base, pages[0])  # warm-up
         for i in range(n):
             s = pages[i % len(pages)]
-            t = time.perf_counter()
-            oem = floor_lookup(browser, base, s)
-            times.append(time.perf_counter() - t)
-            assert oem == s.expect['gearbox']['oem'], (s.id, oem)
+            for side in ((0, 1) if i % 2 == 0 else (1, 0)):
+                t = time.perf_counter()
+                if side == 0:
+                    result = engine.lookup(parse(s.id, s.id_type))
+                    engine_times.append(time.perf_counter() - t)
+                    assert result.outcome is Outcome.FOUND, (s.id, result.outcome, result.error)
+                else:
+                    oem = floor_lookup(browser, base, s)
+                    floor_times.append(time.perf_counter() - t)
+                    assert oem == s.expect['gearbox']['oem'], (s.id, oem)
+    finally:
         browser.close()
-    return times
+    return engine_times, floor_times
 
 
 def _p90(values: list[float]) -> float:
