@@ -58,10 +58,16 @@ def floor_lookup(browser: Browser, base: str, s: Scenario) -> str | None:
 
 
 def rss_mb(pids: list[int]) -> float:
+    """Memory of a process tree in MB: the sum of PSS (shared pages split between their users, so a Chromium tree
+    is not counted several times over), RSS where PSS cannot be read."""
     total = 0
     for pid in set(pids):
         try:
-            total += psutil.Process(pid).memory_info().rss
+            proc = psutil.Process(pid)
+            try:
+                total += proc.memory_full_info().pss
+            except (psutil.AccessDenied, AttributeError):
+                total += proc.memory_info().rss
         except psutil.Error:
             continue
     return total / 2**20
@@ -119,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
               f'{statistics.median(unk):14.3f}', flush=True)
     print('target: ratio <= 1.3 in every mode; a dead end costs at most ~3 s beyond the page load')
     if rss:
-        print(f'RSS worker+browser over {args.rss_lookups} lookups, harsh mode (MB): start {rss["start"]:.0f}  '
+        print(f'Memory (PSS) of worker+driver+browser over {args.rss_lookups} lookups, harsh mode (MB): '
+              f'start {rss["start"]:.0f}  '
               f'max {rss["max"]:.0f}  end {rss["end"]:.0f}; right after each of {rss["recycles"]:.0f} browser '
               f'recycles: first {rss["fresh_first"]:.0f}, last {rss["fresh_last"]:.0f}, growth '
               f'{rss["fresh_last"] - rss["fresh_first"]:+.0f}  (target <= 50; a browser grows within its cycle until '

@@ -238,12 +238,32 @@ class BrowserSession:
             except Exception:
                 logger.debug('closing a dead browser failed', exc_info=True)
 
+    def driver_rss_mb(self) -> float | None:
+        """RSS of the Playwright driver this session uses (None when unknown)."""
+        if self._driver_pid is None:
+            return None
+        try:
+            return psutil.Process(self._driver_pid).memory_info().rss / 2**20
+        except psutil.Error:
+            return None
+
+    def _recycle(self) -> None:
+        """A fresh browser next; and a fresh driver too once it has outgrown `driver_rss_limit_mb` (it keeps some
+        memory of every closed context, microsoft/playwright#6319), unless another session still uses it."""
+        self._discard()
+        driver, rss = self._driver, self.driver_rss_mb()
+        if driver is None or driver.users > 1 or rss is None or rss <= self.settings.driver_rss_limit_mb:
+            return
+        logger.info('restarting the Playwright driver (%.0f MB)', rss)
+        self._driver = None
+        release_driver(driver)
+
     @contextmanager
     def context(self, timeout_ms: float) -> Iterator[BrowserContext]:
         """A fresh context (no cookies) for one lookup; closed afterwards so memory goes back."""
         if self.lookups_since_launch >= self.settings.browser_recycle_every:
             logger.info('recycling the browser after %d lookups', self.lookups_since_launch)
-            self._discard()
+            self._recycle()
         try:
             ctx = self._new_context()
         except PlaywrightError:

@@ -32,6 +32,10 @@ class EngineSettings(BaseSettings):
     browser_headless: bool = True
     browser_recycle_every: int = Field(50, ge=1)
     """Relaunch the browser after this many lookups (keeps memory flat)."""
+    driver_rss_limit_mb: int = Field(300, ge=50)
+    """At a browser recycle, also restart the thread's Playwright driver (a Node process) once its RSS is above this.
+    The driver keeps some memory of closed contexts (upstream reports unbounded growth; here it went from ~125 to
+    ~180 MB in the first 60 lookups and then held): a guard for long-running workers."""
     block_assets: bool = True
     """Abort image/font/media requests during lookups (they carry no data we read)."""
 

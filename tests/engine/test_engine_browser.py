@@ -12,6 +12,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import psutil
 import pytest
@@ -79,6 +80,28 @@ def test_browser_is_recycled(engine_sandbox: Sandbox) -> None:
         assert engine.pool.session().launches == 2
     finally:
         engine.close()
+
+
+def test_an_outgrown_driver_is_restarted_at_a_recycle(engine_sandbox: Sandbox) -> None:
+    """The Playwright driver keeps memory of every closed context; past its limit a recycle restarts it too."""
+    def run() -> tuple[list[int | None], list[Outcome]]:  # a thread of its own: its own driver, no other users
+        engine = Engine(engine_settings(engine_sandbox, browser_recycle_every=2, driver_rss_limit_mb=50))
+        try:
+            drivers, outcomes = [], []
+            for _ in range(5):
+                outcomes.append(engine.lookup(parse(UNKNOWN_VIN)).outcome)
+                drivers.append(engine.pool.session()._driver_pid)
+            return drivers, outcomes
+        finally:
+            engine.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        drivers, outcomes = pool.submit(run).result(timeout=120)
+    assert outcomes == [Outcome.VEHICLE_NOT_FOUND] * 5
+    # lookups 1-2 on the first driver; the recycles before lookups 3 and 5 each start a new one (a Node process is
+    # always above the 50 MB floor)
+    assert drivers[0] == drivers[1] != drivers[2] == drivers[3] != drivers[4]
+    assert all(pid is not None for pid in drivers)
 
 
 def _free_port() -> int:
