@@ -139,12 +139,13 @@ def _rss_run(engine: Engine, pages: list[Scenario], n: int) -> dict[str, float]:
     drift is what the worker and driver keep across recycles, independent of where in a cycle the run stops."""
     samples: list[float] = []
     fresh: list[float] = []
-    launches = engine.pool.session().launches  # this thread's browser, the one engine.lookup uses here
+    session = engine.pool.session()  # this thread's browser, the one engine.lookup uses here
+    launches = session.launches
     for i in range(n):
         engine.lookup(parse(pages[i % len(pages)].id))
         samples.append(rss_mb(engine.pool.pids()))
-        if engine.pool.session().launches != launches:
-            launches = engine.pool.session().launches
+        if session.launches != launches:
+            launches = session.launches
             fresh.append(samples[-1])
     if not samples:
         return {'start': 0.0, 'max': 0.0, 'end': 0.0, 'fresh_first': 0.0, 'fresh_last': 0.0, 'recycles': 0}

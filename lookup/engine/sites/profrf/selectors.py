@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
+from lookup.engine.sites.podzamenu import selectors as PZ
+
 SEARCH_PATH = '/search'
 NOT_FOUND_PHRASES = ('отсутствует в базе данных', 'vin код отсутствует', 'данный vin код отсутствует', 'не найден')
 BLOCK_NAMES = ('оригинал', 'аналоги', 'копии')
 GEARBOX_HEADING_RE = re.compile(r'^\s*(?:коробка передач|трансмиссия)\s+([A-Za-z0-9]{6,20})\s*$', re.I)
-INLINE_GEARBOX_RE = re.compile(r'(?:^|\n)\s*(?:кпп|коробка(?: передач)?|трансмиссия|тип коробки передач|'
-                               r'transmission|gearbox)\s*:\s*([^\n]{2,60})', re.I)
+_GEARBOX_LABELS = sorted({*PZ.GEARBOX_LABELS, 'кпп', 'трансмиссия', 'transmission'}, key=len, reverse=True)
+INLINE_GEARBOX_RE = re.compile(r'(?:^|\n)\s*(?:' + '|'.join(map(re.escape, _GEARBOX_LABELS)) + r')\s*:\s*([^\n]{2,60})',
+                               re.I)
+"""«КПП: X» / «Коробка передач: X» lines: podzamenu's gearbox labels (§3.3) plus the plain КПП and Трансмиссия."""
 FIELD_LABELS = {'марка': 'make', 'make': 'make', 'модель': 'model', 'model': 'model', 'год': 'year', 'year': 'year',
                 'двигатель': 'engine', 'engine': 'engine', 'привод': 'drive'}
 SETTLE_QUIET_MS = 300
