@@ -71,7 +71,9 @@ class World:
 
 def random_vin() -> str:
     """A valid European VIN nobody else uses (the cache is global and shared by all tests)."""
-    return 'WVWZZZ1KZAW' + ''.join(secrets.choice('0123456789') for _ in range(6))
+    # a random plant letter too (23 × 10**6): with hundreds drawn per run, six digits alone collided between tenants
+    return 'WVWZZZ1KZA' + secrets.choice('ABCDEFGHJKLMNPRSTUVWXYZ') + ''.join(secrets.choice('0123456789')
+                                                                           for _ in range(6))
 
 
 def make_member(*, tenant_slug: str, role: str, tag: str, password: str | None = None) -> Member:
